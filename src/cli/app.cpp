@@ -1,0 +1,103 @@
+#include "app.hpp"
+
+#include "commands.hpp"
+#include "guidetrack/exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <unistd.h>
+#include <vector>
+
+namespace guidetrack::cli {
+namespace {
+
+// Every subcommand, in the order `guidetrack --help` lists them.
+const std::vector<SetupFn> kCommands = {};
+
+constexpr const char* kExitCodes = "Exit codes: 0 success or no changes, 1 changes found (diff, "
+                                   "check), 2 usage or input error, 3 other failure.";
+
+} // namespace
+
+std::string store_location(const Context& ctx) {
+    if (!ctx.store_option.empty())
+        return ctx.store_option;
+    if (const char* env = std::getenv("GUIDETRACK_STORE"); env && *env)
+        return env;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/guidetrack/store";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.local/share/guidetrack/store";
+    return ".guidetrack-store";
+}
+
+int run(int argc, const char* const* argv, Context& ctx) {
+    try {
+        CLI::App app{"guidetrack: keep track of statutory guidance as it changes.\n"
+                     "Records versions of documents in a git-backed store, compares them "
+                     "paragraph by paragraph and writes change notices.",
+                     "guidetrack"};
+        app.footer(kExitCodes);
+        app.set_version_flag("--version", std::string("guidetrack ") + GUIDETRACK_VERSION);
+        app.add_option("--store", ctx.store_option,
+                       "The store (a bare git repository). Default: $GUIDETRACK_STORE, else "
+                       "~/.local/share/guidetrack/store")
+            ->type_name("DIR");
+        app.require_subcommand(1);
+        app.fallthrough();
+
+        Action action;
+        for (SetupFn setup : kCommands)
+            setup(app, ctx, action);
+
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp&) {
+            ctx.out << app.help();
+            return exit_code::success;
+        } catch (const CLI::CallForAllHelp&) {
+            ctx.out << app.help("", CLI::AppFormatMode::All);
+            return exit_code::success;
+        } catch (const CLI::CallForVersion&) {
+            ctx.out << "guidetrack " << GUIDETRACK_VERSION << "\n";
+            return exit_code::success;
+        } catch (const CLI::ParseError& e) {
+            if (e.get_exit_code() == 0) {
+                return exit_code::success;
+            }
+            // Subcommand help is raised from inside parse; print that subcommand's help.
+            ctx.err << "guidetrack: " << e.what() << "\n";
+            return exit_code::input_error;
+        }
+        if (!action) {
+            ctx.err << "guidetrack: no command given (see guidetrack --help)\n";
+            return exit_code::input_error;
+        }
+        Result<int> result = action();
+        if (!result.ok()) {
+            ctx.err << "guidetrack: " << result.error().message << "\n";
+            return result.error().kind == ErrorKind::input ? exit_code::input_error
+                                                           : exit_code::runtime_error;
+        }
+        return *result;
+    } catch (const std::exception& e) {
+        ctx.err << "guidetrack: " << e.what() << "\n";
+        return exit_code::runtime_error;
+    } catch (...) {
+        ctx.err << "guidetrack: unexpected failure\n";
+        return exit_code::runtime_error;
+    }
+}
+
+int main_entry(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    Context ctx{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0, {}};
+    int code = run(argc, argv, ctx);
+    std::cout.flush();
+    return code;
+}
+
+} // namespace guidetrack::cli

@@ -1,0 +1,85 @@
+#include "guidetrack/document.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace guidetrack::model;
+
+namespace {
+
+Block make(BlockKind kind, std::string text, std::string page = "", std::string number = "",
+           int level = 0) {
+    Block b;
+    b.kind = kind;
+    b.text = std::move(text);
+    b.page = std::move(page);
+    b.number = std::move(number);
+    b.level = level;
+    return b;
+}
+
+Document sample() {
+    Document d;
+    d.blocks.push_back(
+        make(BlockKind::heading, "Chapter 1: Lead safeguarding partners", "1", "", 1));
+    d.blocks.push_back(
+        make(BlockKind::paragraph, "The LSPs for safeguarding partners are set.", "1", "48"));
+    Block linked = make(BlockKind::paragraph, "See the guidance on parents [2023] here.", "2");
+    linked.links.push_back(Link{8, 16, "https://example.org/a_(b)?x=<1>\\"});
+    d.blocks.push_back(linked);
+    d.blocks.push_back(make(BlockKind::paragraph, "12. looks numbered but is not", "2"));
+    d.blocks.push_back(make(BlockKind::paragraph, "# not a heading - | < > * + \\ back", "2"));
+    d.blocks.push_back(make(BlockKind::heading, "Glossary", "iv", "", 2));
+    d.blocks.push_back(make(BlockKind::list_item, "first item", "iv", "", 0));
+    d.blocks.push_back(make(BlockKind::list_item, "- nested item with dash", "iv", "3", 1));
+    d.blocks.push_back(make(BlockKind::table_row, "Where | What", "iv"));
+    d.blocks.push_back(make(BlockKind::footnote, "A footnote [with] brackets.", "", "12"));
+    d.blocks.push_back(make(BlockKind::paragraph, "2.3a. tricky", "", "2.3a"));
+    d.blocks.push_back(make(BlockKind::paragraph, "“Curly” quotes – and dashes stay.", "v"));
+    assign_sections(d);
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("stored text round-trips the document model exactly", "[document]") {
+    Document d = sample();
+    std::string stored = write_stored_text(d);
+    auto parsed = parse_stored_text(stored);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->blocks.size() == d.blocks.size());
+    for (std::size_t i = 0; i < d.blocks.size() && i < parsed->blocks.size(); ++i) {
+        INFO("block " << i << ": " << d.blocks[i].text);
+        CHECK(parsed->blocks[i] == d.blocks[i]);
+    }
+    CHECK(*parsed == d);
+    CHECK(write_stored_text(*parsed) == stored);
+}
+
+TEST_CASE("stored text is readable Markdown with page markers", "[document]") {
+    std::string stored = write_stored_text(sample());
+    CHECK(stored.find("<!-- page 1 -->") != std::string::npos);
+    CHECK(stored.find("# Chapter 1: Lead safeguarding partners\n") != std::string::npos);
+    CHECK(stored.find("\n48. The LSPs for safeguarding partners are set.\n") != std::string::npos);
+    CHECK(stored.find("\\12. looks numbered") != std::string::npos);
+    CHECK(stored.find("[^12]: A footnote \\[with\\] brackets.") != std::string::npos);
+    CHECK(stored.find("  - 3. \\- nested item") != std::string::npos);
+}
+
+TEST_CASE("sections follow the heading levels", "[document]") {
+    Document d = sample();
+    CHECK(d.blocks[1].section == std::vector<std::string>{"Chapter 1: Lead safeguarding partners"});
+    CHECK(d.blocks[6].section ==
+          std::vector<std::string>{"Chapter 1: Lead safeguarding partners", "Glossary"});
+    CHECK(d.blocks[0].section.empty());
+}
+
+TEST_CASE("link text is the covered part of the block", "[document]") {
+    Document d = sample();
+    CHECK(link_text(d.blocks[2], d.blocks[2].links[0]) == "guidance");
+}
+
+TEST_CASE("malformed stored text is an input error", "[document]") {
+    CHECK_FALSE(parse_stored_text("####### seven levels\n").ok());
+    CHECK_FALSE(parse_stored_text("a [link without target\n").ok());
+    CHECK_FALSE(parse_stored_text("a [link](<unterminated\n").ok());
+}

@@ -1,0 +1,46 @@
+#include "guidetrack/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace guidetrack::text;
+
+TEST_CASE("normalise composes, collapses space and drops invisible characters", "[text]") {
+    auto r = normalise("  Cafe\xCC\x81\t\n au\xC2\xAD"
+                       "to\xE2\x80\x8B"
+                       "matic\xC2\xA0space  ");
+    REQUIRE(r.ok());
+    CHECK(*r == "Caf\xC3\xA9 automatic space");
+}
+
+TEST_CASE("normalise keeps quotes and dashes as written", "[text]") {
+    auto r = normalise("\xE2\x80\x9CQuoted\xE2\x80\x9D \xE2\x80\x93 dash");
+    REQUIRE(r.ok());
+    CHECK(*r == "\xE2\x80\x9CQuoted\xE2\x80\x9D \xE2\x80\x93 dash");
+}
+
+TEST_CASE("invalid UTF-8 is an input error naming the offset", "[text]") {
+    auto r = normalise("abc\xC3(");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == guidetrack::ErrorKind::input);
+    CHECK(r.error().message.find("byte 3") != std::string::npos);
+    std::size_t bad = 0;
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80", &bad)); // a surrogate
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));           // overlong
+    CHECK(is_valid_utf8("plain \xE2\x80\x99 text"));
+}
+
+TEST_CASE("typography and case folding", "[text]") {
+    CHECK(fold_typography(
+              "\xE2\x80\x98it\xE2\x80\x99s\xE2\x80\x99 \xE2\x80\x94 \xE2\x80\x9Cx\xE2\x80\x9D") ==
+          "'it's' - \"x\"");
+    CHECK(fold_case("GuIdAnCe") == "guidance");
+}
+
+TEST_CASE("sha256 of known input", "[text]") {
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("display width counts wide characters twice", "[text]") {
+    CHECK(display_width("abc") == 3);
+    CHECK(display_width("\xE4\xB8\xAD") == 2);
+}
