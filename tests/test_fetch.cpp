@@ -1,0 +1,301 @@
+// The fetch client against a real HTTP server on 127.0.0.1 (tests/support/http_server).
+#include "guidetrack/fetch.hpp"
+#include "http_server.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace guidetrack;
+using gt_test::HttpReply;
+using gt_test::HttpServer;
+
+namespace {
+
+const std::string kHtml = "<!DOCTYPE html><html><head><title>Guidance</title></head><body>"
+                          "<main><h1>Guidance</h1><p>1. Paragraph one.</p></main></body></html>";
+
+fetch::Options quick() {
+    fetch::Options o;
+    o.connect_timeout_ms = 1000;
+    o.timeout_ms = 1500;
+    o.retries = 2;
+    o.retry_delay_ms = 10;
+    return o;
+}
+
+store::DocumentInfo doc_at(const std::string& url, const std::string& format = "html") {
+    store::DocumentInfo d;
+    d.id = "guide";
+    d.title = "Guidance";
+    d.url = url;
+    d.format = format;
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("fetch: a document with its validators, user agent and format", "[fetch]") {
+    HttpServer server;
+    HttpReply r;
+    r.body = kHtml;
+    r.etag = "\"v1\"";
+    r.last_modified = "Tue, 20 Feb 2024 10:00:00 GMT";
+    server.set("/guide", r);
+
+    auto got = fetch::fetch_document(doc_at(server.url("/guide")), quick());
+    REQUIRE(got.ok());
+    CHECK_FALSE(got->not_modified());
+    CHECK(got->response.body == kHtml);
+    CHECK(got->response.http_status == 200);
+    CHECK(got->response.content_type == "text/html");
+    CHECK(got->response.validators.etag == "\"v1\"");
+    CHECK(got->response.validators.last_modified == "Tue, 20 Feb 2024 10:00:00 GMT");
+    CHECK(got->format == extract::Format::html);
+    CHECK(got->response.attempts == 1);
+
+    auto log = server.requests();
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].headers["user-agent"].rfind("guidetrack/", 0) == 0);
+    CHECK(log[0].headers.count("if-none-match") == 0);
+}
+
+TEST_CASE("fetch: conditional requests give 304 not modified", "[fetch]") {
+    HttpServer server;
+    HttpReply r;
+    r.body = kHtml;
+    r.etag = "\"abc\"";
+    server.set("/etag", r);
+    HttpReply lm;
+    lm.body = kHtml;
+    lm.last_modified = "Wed, 21 Feb 2024 09:00:00 GMT";
+    server.set("/lm", lm);
+
+    auto d = doc_at(server.url("/etag"));
+    d.etag = "\"abc\"";
+    auto got = fetch::fetch_document(d, quick());
+    REQUIRE(got.ok());
+    CHECK(got->not_modified());
+    CHECK(got->response.body.empty());
+    CHECK(got->response.validators.etag == "\"abc\"");
+    CHECK(server.requests().back().headers["if-none-match"] == "\"abc\"");
+
+    // A stale ETag: the server sends the whole document again.
+    d.etag = "\"old\"";
+    got = fetch::fetch_document(d, quick());
+    REQUIRE(got.ok());
+    CHECK_FALSE(got->not_modified());
+    CHECK(got->response.body == kHtml);
+
+    auto l = doc_at(server.url("/lm"));
+    l.last_modified = "Wed, 21 Feb 2024 09:00:00 GMT";
+    got = fetch::fetch_document(l, quick());
+    REQUIRE(got.ok());
+    CHECK(got->not_modified());
+    CHECK(got->response.validators.last_modified == "Wed, 21 Feb 2024 09:00:00 GMT");
+    CHECK(server.requests().back().headers["if-modified-since"] == l.last_modified);
+}
+
+TEST_CASE("fetch: HTTP errors fail and name the document, the URL and the status", "[fetch]") {
+    HttpServer server;
+    auto got = fetch::fetch_document(doc_at(server.url("/missing")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().kind == ErrorKind::runtime);
+    CHECK(got.error().message == "guide: " + server.url("/missing") + ": HTTP 404 Not Found");
+    CHECK(server.count("/missing") == 1); // a 404 is not retried
+}
+
+TEST_CASE("fetch: a 500 is retried and the next 200 succeeds", "[fetch]") {
+    HttpServer server;
+    HttpReply fail;
+    fail.status = 500;
+    fail.body = "oops";
+    HttpReply ok;
+    ok.body = kHtml;
+    server.script("/flaky", {fail, ok});
+    auto got = fetch::fetch_document(doc_at(server.url("/flaky")), quick());
+    REQUIRE(got.ok());
+    CHECK(got->response.attempts == 2);
+    CHECK(got->response.body == kHtml);
+
+    server.set("/down", fail);
+    got = fetch::fetch_document(doc_at(server.url("/down")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message ==
+          "guide: " + server.url("/down") + ": HTTP 500 Internal Server Error (after 3 attempts)");
+    CHECK(server.count("/down") == 3);
+}
+
+TEST_CASE("fetch: a slow response past the timeout fails", "[fetch]") {
+    HttpServer server;
+    HttpReply slow;
+    slow.body = kHtml;
+    slow.delay_ms = 3000;
+    server.set("/slow", slow);
+    auto o = quick();
+    o.timeout_ms = 300;
+    o.retries = 1;
+    auto start = std::chrono::steady_clock::now();
+    auto got = fetch::fetch_document(doc_at(server.url("/slow")), o);
+    auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message ==
+          "guide: " + server.url("/slow") + ": timed out (limit 0.3 s) (after 2 attempts)");
+    CHECK(took < std::chrono::milliseconds(2000));
+}
+
+TEST_CASE("fetch: a truncated body is a failure", "[fetch]") {
+    HttpServer server;
+    HttpReply cut;
+    cut.body = std::string(10000, 'x');
+    cut.content_type = "text/plain";
+    cut.truncate_to = 4000;
+    server.set("/cut", cut);
+    auto o = quick();
+    o.retries = 0;
+    auto got = fetch::fetch_document(doc_at(server.url("/cut"), "txt"), o);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("guide: " + server.url("/cut") + ": truncated body") == 0);
+    CHECK(got.error().message.find("10000") != std::string::npos);
+}
+
+TEST_CASE("fetch: redirects are followed, loops are cut", "[fetch]") {
+    HttpServer server;
+    HttpReply moved;
+    moved.status = 301;
+    moved.location = "/new";
+    moved.body = "moved";
+    server.set("/old", moved);
+    HttpReply page;
+    page.body = kHtml;
+    server.set("/new", page);
+    auto got = fetch::fetch_document(doc_at(server.url("/old")), quick());
+    REQUIRE(got.ok());
+    CHECK(got->response.effective_url == server.url("/new"));
+
+    HttpReply loop;
+    loop.status = 302;
+    loop.location = "/loop";
+    server.set("/loop", loop);
+    got = fetch::fetch_document(doc_at(server.url("/loop")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message ==
+          "guide: " + server.url("/loop") + ": too many redirects (more than 5)");
+    CHECK(server.count("/loop") == 6);
+
+    HttpReply elsewhere;
+    elsewhere.status = 302;
+    elsewhere.location = "file:///etc/passwd";
+    server.set("/file", elsewhere);
+    got = fetch::fetch_document(doc_at(server.url("/file")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("not http or https") != std::string::npos);
+}
+
+TEST_CASE("fetch: a format other than the tracked one is an error", "[fetch]") {
+    HttpServer server;
+    HttpReply html;
+    html.body = kHtml;
+    server.set("/report.pdf", html);
+    auto got = fetch::fetch_document(doc_at(server.url("/report.pdf"), "pdf"), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message == "guide: " + server.url("/report.pdf") +
+                                     ": expected PDF but the server sent HTML (text/html)");
+
+    HttpReply lying;
+    lying.body = kHtml;
+    lying.content_type = "application/pdf";
+    server.set("/lying.pdf", lying);
+    got = fetch::fetch_document(doc_at(server.url("/lying.pdf"), "pdf"), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("served as application/pdf but the body is not a PDF") !=
+          std::string::npos);
+
+    HttpReply pdf;
+    pdf.body = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n";
+    pdf.content_type = "application/pdf";
+    server.set("/doc.pdf", pdf);
+    got = fetch::fetch_document(doc_at(server.url("/doc.pdf"), "html"), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("expected HTML but the server sent PDF") != std::string::npos);
+    got = fetch::fetch_document(doc_at(server.url("/doc.pdf"), "pdf"), quick());
+    REQUIRE(got.ok());
+    CHECK(got->format == extract::Format::pdf);
+
+    // Markdown served as text/plain (raw files on code hosts) keeps its tracked format.
+    HttpReply md;
+    md.body = "# Title\n\nSome text.\n";
+    md.content_type = "text/plain; charset=utf-8";
+    server.set("/guide.md", md);
+    got = fetch::fetch_document(doc_at(server.url("/guide.md"), "md"), quick());
+    REQUIRE(got.ok());
+    CHECK(got->format == extract::Format::markdown);
+}
+
+TEST_CASE("fetch: a body over the size limit is abandoned", "[fetch]") {
+    HttpServer server;
+    HttpReply big;
+    big.body = std::string(200000, 'a');
+    big.content_type = "text/plain";
+    server.set("/announced", big);
+    big.chunked = true;
+    server.set("/streamed", big);
+    auto o = quick();
+    o.max_bytes = 100000;
+    for (const char* path : {"/announced", "/streamed"}) {
+        auto got = fetch::fetch_document(doc_at(server.url(path), "txt"), o);
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().message == "guide: " + server.url(path) +
+                                         ": the document is larger than the limit of 100000 bytes");
+        CHECK(server.count(path) == 1);
+    }
+}
+
+TEST_CASE("fetch: URLs other than http and https are refused", "[fetch]") {
+    for (const char* url : {"ftp://example.org/a.pdf", "file:///etc/passwd", "gopher://x/",
+                            "www.gov.uk/guidance", "https://", "http:///path"}) {
+        INFO(url);
+        auto ok = fetch::validate_url(url);
+        REQUIRE_FALSE(ok.ok());
+        CHECK(ok.error().kind == ErrorKind::input);
+    }
+    CHECK(fetch::validate_url("https://www.gov.uk/government/publications/x").ok());
+    auto got = fetch::fetch_document(doc_at("ftp://example.org/a.pdf"), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("guide: refused URL scheme 'ftp'") == 0);
+    auto none = doc_at("");
+    got = fetch::fetch_document(none, quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().kind == ErrorKind::input);
+}
+
+TEST_CASE("fetch: an empty body and a refused connection fail", "[fetch]") {
+    HttpServer server;
+    HttpReply empty;
+    empty.body = "";
+    server.set("/empty", empty);
+    auto got = fetch::fetch_document(doc_at(server.url("/empty")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("empty body") != std::string::npos);
+
+    std::string closed;
+    {
+        HttpServer gone;
+        closed = gone.url("/x");
+    }
+    auto o = quick();
+    o.retries = 1;
+    got = fetch::fetch_document(doc_at(closed), o);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("guide: " + closed + ": ") == 0);
+    CHECK(got.error().message.find("(after 2 attempts)") != std::string::npos);
+}
+
+TEST_CASE("fetch: url_filename and content types", "[fetch]") {
+    CHECK(fetch::url_filename("https://a.gov.uk/media/x/Working_together.pdf?x=1#p") ==
+          "Working_together.pdf");
+    CHECK(fetch::url_filename("https://www.gov.uk") == "");
+    CHECK(fetch::url_filename("https://www.gov.uk/") == "");
+    CHECK(fetch::format_from_content_type("Application/PDF") == extract::Format::pdf);
+    CHECK(fetch::format_from_content_type("text/html; charset=utf-8") == extract::Format::html);
+    CHECK(fetch::format_from_content_type("application/octet-stream") ==
+          extract::Format::automatic);
+}
