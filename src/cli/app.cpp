@@ -15,7 +15,7 @@ namespace guidetrack::cli {
 namespace {
 
 // Every subcommand, in the order `guidetrack --help` lists them.
-const std::vector<SetupFn> kCommands = {};
+const std::vector<SetupFn> kCommands = {setup_extract, setup_notice};
 
 constexpr const char* kExitCodes = "Exit codes: 0 success or no changes, 1 changes found (diff, "
                                    "check), 2 usage or input error, 3 other failure.";

@@ -9,4 +9,7 @@ namespace guidetrack::cli {
 
 using SetupFn = void (*)(CLI::App& app, Context& ctx, Action& action);
 
+void setup_extract(CLI::App& app, Context& ctx, Action& action);
+void setup_notice(CLI::App& app, Context& ctx, Action& action);
+
 } // namespace guidetrack::cli
