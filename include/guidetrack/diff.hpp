@@ -1,8 +1,17 @@
 // Structure-aware diff: the change model every output renders.
 //
-// compare() aligns the blocks of two documents (identical blocks first, by normalised text and
-// links, ignoring paragraph numbers; then amended blocks paired by similarity; then moves), and
-// diffs words inside each amended pair. Renumbering is summarised, never reported per paragraph.
+// compare() aligns the blocks of two documents in four passes, so that a reader sees the changes
+// a careful person would list, not a line diff:
+//   1. identical blocks (same normalised text and link targets, paragraph numbers ignored) by an
+//      LCS over 64-bit block hashes;
+//   2. exact moves: an unmatched old block identical to an unmatched new block elsewhere;
+//   3. amended blocks, paired by word similarity (Dice over token multisets) inside each gap
+//      between the identical anchors, keeping reading order;
+//   4. similar moves among what is left (moved and edited).
+// Inside every amended or moved-and-edited pair the words are diffed (Unicode-aware tokens
+// interned to ints; dtl for ordinary sizes, a linear-space Myers diff for huge pairs). Paragraph
+// number changes of matched blocks become ONE renumbered change with ranges; a moved block's own
+// number change is part of its move.
 #pragma once
 
 #include "guidetrack/document.hpp"
@@ -15,6 +24,9 @@
 #include <vector>
 
 namespace guidetrack::diff {
+
+// Version of the JSON produced by to_json() (docs/json.md). Bump on incompatible changes.
+constexpr int json_schema_version = 1;
 
 enum class ChangeKind { added, removed, amended, moved, renumbered };
 
@@ -30,40 +42,66 @@ struct Anchor {
 
 enum class EditOp { equal, removed, added };
 
+std::string_view op_name(EditOp op);
+
 // One run of the word-level edit script; text includes the spaces between its words.
+// Concatenating the equal and removed runs gives the old block's text, the equal and added runs
+// the new block's text (with ignore_typography / ignore_case, equal runs hold the new version's
+// spelling).
 struct WordEdit {
     EditOp op = EditOp::equal;
     std::string text;
+
+    bool operator==(const WordEdit&) const = default;
 };
 
-// A renumbering summary: paragraphs old_first..old_last are now new_first..new_last.
+// A renumbering range: paragraphs old_first..old_last are now new_first..new_last (first == last
+// for a single paragraph).
 struct Renumbering {
     std::string old_first, old_last, new_first, new_last;
+
+    bool operator==(const Renumbering&) const = default;
 };
 
 struct Change {
     ChangeKind kind = ChangeKind::amended;
-    std::optional<Anchor> old_anchor; // absent for added
+    std::optional<Anchor> old_anchor; // absent for added (and for renumbered: first range's start)
     std::optional<Anchor> new_anchor; // absent for removed
-    std::optional<model::Block> old_block;
-    std::optional<model::Block> new_block;
-    std::vector<WordEdit> edits; // word-level edit script (amended; moved when also amended)
-    bool amended_too = false;    // a moved block whose words also changed
-    std::vector<Renumbering> renumbering; // for ChangeKind::renumbered
+    std::optional<model::Block> old_block; // absent for added and renumbered
+    std::optional<model::Block> new_block; // absent for removed and renumbered
+    // Word-level edit script (amended; moved when amended_too). For a link-only change every run
+    // is equal and links_changed is set.
+    std::vector<WordEdit> edits;
+    bool amended_too = false;             // a moved block whose words or links also changed
+    bool links_changed = false;           // amended / moved: the link targets differ
+    std::vector<Renumbering> renumbering; // for ChangeKind::renumbered, in reading order
 };
 
 struct Options {
-    bool ignore_typography = false; // quotes, dashes, spacing
-    bool ignore_case = false;
+    bool ignore_typography = false; // quotes, dashes, spacing (text::fold_typography)
+    bool ignore_case = false;       // text::fold_case
 };
 
 struct ChangeSet {
-    std::vector<Change> changes; // in reading order of the new version
+    std::vector<Change> changes; // in reading order of the new version (removed: where they were)
+    Options options;
     bool empty() const { return changes.empty(); }
 };
 
 ChangeSet compare(const model::Document& old_doc, const model::Document& new_doc,
                   const Options& options = {});
+
+// Counts for summaries (--stat, the store's words_added / words_removed).
+struct Stats {
+    std::size_t added = 0, removed = 0, amended = 0, moved = 0, renumbered = 0;
+    // Words in added runs / added blocks, and in removed runs / removed blocks.
+    std::size_t words_added = 0, words_removed = 0;
+    std::size_t renumbered_paragraphs = 0; // paragraphs covered by the renumbering ranges
+};
+Stats stats(const ChangeSet& changes);
+
+// "paragraphs 3-4 are now 4-5; paragraph 8 is now 9" (no trailing full stop).
+std::string describe_renumbering(const std::vector<Renumbering>& ranges);
 
 // The change model as JSON, with "schema_version" (documented in docs/json.md).
 nlohmann::json to_json(const ChangeSet& changes);
