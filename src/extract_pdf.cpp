@@ -868,6 +868,13 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
         return input_error("the PDF is empty");
     if (bytes.size() > static_cast<std::size_t>(INT_MAX))
         return input_error("the PDF is too large to read");
+    if (bytes.substr(0, 1024).find("%PDF-") == std::string_view::npos)
+        return input_error("not a PDF file (no %PDF header)");
+    // poppler rebuilds a damaged cross-reference table and would return whatever pages survive
+    // a cut-off download; a missing end-of-file marker says the file is incomplete.
+    if (bytes.substr(bytes.size() > 4096 ? bytes.size() - 4096 : 0).find("%%EOF") ==
+        std::string_view::npos)
+        return input_error("the PDF is truncated (no end-of-file marker)");
     std::unique_ptr<poppler::document> pdf(
         poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
     if (!pdf)
