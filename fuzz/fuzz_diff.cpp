@@ -1,0 +1,4 @@
+// libFuzzer target: gt_fuzz::check_diff (properties in fuzz_checks.hpp).
+#include "fuzz_main.hpp"
+
+GT_FUZZ_TARGET(gt_fuzz::check_diff)
