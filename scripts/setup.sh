@@ -9,9 +9,10 @@ packages=(
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   poppler-utils libxml2-utils libcpp-httplib-dev
 )
-# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux).
+# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
+# qpdf to encrypt PDFs for the hostile-input tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux python3)
+  packages+=(tmux python3 qpdf)
 fi
 
 missing=()
