@@ -1,0 +1,218 @@
+// `guidetrack diff ID [FROM [TO]]` and `guidetrack diff --files OLD NEW`: compare two versions.
+//
+// Both forms end in the same place: two model::Documents, one diff::compare(), and one renderer
+// chosen by the flags. Exit codes follow diff(1): 0 no changes, 1 changes, 2 bad input.
+#include "commands.hpp"
+#include "pager.hpp"
+
+#include "guidetrack/diff.hpp"
+#include "guidetrack/document.hpp"
+#include "guidetrack/exit_codes.hpp"
+#include "guidetrack/extract.hpp"
+#include "guidetrack/render_diff.hpp"
+#include "guidetrack/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace guidetrack::cli {
+namespace {
+
+struct DiffOptions {
+    std::vector<std::string> args;
+    bool files = false;
+    std::string format = "auto";
+    bool side_by_side = false, unified = false, stat = false, json = false;
+    std::string color = "auto";
+    bool no_pager = false;
+    bool ignore_typography = false, ignore_case = false;
+    int context = -1; // -1: the view's default (8 words, 3 lines for --unified)
+};
+
+// One side of the comparison: its document and how to name it.
+struct Side {
+    model::Document doc;
+    std::string label;      // for people: "ID 2024-02 (2024-02-23)" or the file path
+    std::string patch_name; // for --unified headers
+    nlohmann::json json;    // for --json
+};
+
+Result<std::string> read_file(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return input_error("cannot read " + path + ": no such file");
+    if (!fs::is_regular_file(path, ec))
+        return input_error("cannot read " + path + ": not a regular file");
+    auto size = fs::file_size(path, ec);
+    if (ec)
+        return input_error("cannot read " + path + ": " + ec.message());
+    if (size > extract::default_max_input_bytes)
+        return input_error(path + " is larger than the 256 MiB limit");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return input_error("cannot read " + path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Result<Side> file_side(const std::string& path, extract::Format format, const char* prefix) {
+    GT_TRY(std::string bytes, read_file(path));
+    extract::Options o;
+    o.format = format;
+    o.filename = path;
+    auto doc = extract::extract(bytes, o);
+    if (!doc.ok())
+        return with_context(doc.error(), path);
+    Side side;
+    side.doc = std::move(*doc);
+    side.label = path;
+    side.patch_name = std::string(prefix) + std::filesystem::path(path).filename().string();
+    side.json = {{"file", path}};
+    return side;
+}
+
+Side version_side(model::Document doc, const std::string& id, const store::VersionInfo& v,
+                  const char* prefix) {
+    Side side;
+    side.doc = std::move(doc);
+    side.label =
+        id + " " + v.label + (v.date.empty() || v.date == v.label ? "" : " (" + v.date + ")");
+    side.patch_name = std::string(prefix) + id + ".md";
+    side.json = {{"id", id}, {"label", v.label}, {"date", v.date}, {"commit", v.commit}};
+    return side;
+}
+
+Result<std::pair<Side, Side>> load_sides(Context& ctx, const DiffOptions& opts) {
+    if (opts.files) {
+        if (opts.args.size() != 2)
+            return input_error("diff --files takes two files: OLD NEW");
+        GT_TRY(extract::Format format, extract::parse_format(opts.format));
+        GT_TRY(Side a, file_side(opts.args[0], format, "a/"));
+        GT_TRY(Side b, file_side(opts.args[1], format, "b/"));
+        return std::pair{std::move(a), std::move(b)};
+    }
+    if (opts.args.empty() || opts.args.size() > 3)
+        return input_error("diff takes ID [FROM [TO]], or --files OLD NEW");
+    if (opts.format != "auto")
+        return input_error("--format applies to --files only");
+    const std::string& id = opts.args[0];
+    GT_CHECK(store::validate_id(id));
+    GT_TRY(auto st, store::Store::open(store_location(ctx)));
+    GT_TRY(auto doc_info, st.document(id));
+    (void)doc_info;
+    store::VersionInfo from, to;
+    if (opts.args.size() >= 2) {
+        GT_TRY(from, st.resolve(id, opts.args[1]));
+        if (opts.args.size() == 3) {
+            GT_TRY(to, st.resolve(id, opts.args[2]));
+        } else {
+            GT_TRY(to, st.latest(id));
+        }
+    } else {
+        GT_TRY(auto versions, st.versions(id));
+        if (versions.size() < 2)
+            return input_error(id + " has " + std::to_string(versions.size()) +
+                               " recorded version" + (versions.size() == 1 ? "" : "s") +
+                               ": nothing to compare yet");
+        from = versions[1];
+        to = versions[0];
+    }
+    GT_TRY(auto old_doc, st.stored_document(id, from));
+    GT_TRY(auto new_doc, st.stored_document(id, to));
+    return std::pair{version_side(std::move(old_doc), id, from, "a/"),
+                     version_side(std::move(new_doc), id, to, "b/")};
+}
+
+Result<int> run_diff(Context& ctx, const DiffOptions& opts) {
+    GT_TRY(bool color, decide_color(ctx, opts.color));
+    if (opts.context < -1 || opts.context > 10000)
+        return input_error("--context must be between 0 and 10000");
+    GT_TRY(auto sides, load_sides(ctx, opts));
+    auto& [a, b] = sides;
+
+    diff::Options options;
+    options.ignore_typography = opts.ignore_typography;
+    options.ignore_case = opts.ignore_case;
+    diff::ChangeSet changes = diff::compare(a.doc, b.doc, options);
+    const int code = changes.empty() ? exit_code::success : exit_code::changes;
+
+    if (opts.json) {
+        nlohmann::json j = diff::to_json(changes);
+        j["from"] = a.json;
+        j["to"] = b.json;
+        ctx.out << j.dump(2) << "\n";
+        return code;
+    }
+
+    std::ostringstream out;
+    render::DiffStyle style;
+    style.color = color;
+    style.width = terminal_width(ctx);
+    if (opts.context >= 0)
+        style.context_words = static_cast<std::size_t>(opts.context);
+    if (opts.unified) {
+        out << render::unified_diff(
+            model::write_stored_text(a.doc), model::write_stored_text(b.doc), a.patch_name,
+            b.patch_name, opts.context >= 0 ? static_cast<std::size_t>(opts.context) : 3, color);
+    } else {
+        std::string title = "Comparing " + a.label + " -> " + b.label;
+        out << (color ? "\x1b[1m" + title + "\x1b[0m" : title) << "\n";
+        if (opts.stat)
+            render::render_stat(out, changes, style);
+        else if (opts.side_by_side)
+            render::render_side_by_side(out, changes, style);
+        else
+            render::render_inline(out, changes, style);
+    }
+    write_paged(ctx, out.str(), !opts.no_pager && !opts.stat);
+    return code;
+}
+
+} // namespace
+
+void setup_diff(CLI::App& app, Context& ctx, Action& action) {
+    auto opts = std::make_shared<DiffOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "diff", "Compare two versions paragraph by paragraph and word by word. Default: the "
+                "previous version of ID against the latest; FROM alone: FROM against the latest. "
+                "With --files, any two files (PDF, HTML, Markdown, text), no store needed. Exit "
+                "code 0 no changes, 1 changes, 2 bad input.");
+    cmd->add_option("args", opts->args,
+                    "ID [FROM [TO]] (versions: label, date, commit, latest, latest~N), or with "
+                    "--files: OLD NEW")
+        ->required()
+        ->expected(1, 3);
+    cmd->add_flag("--files", opts->files, "Compare two files instead of stored versions");
+    cmd->add_option("--format", opts->format,
+                    "Format of both --files: auto (default), pdf, html, md, txt")
+        ->type_name("FORMAT");
+    auto* sbs =
+        cmd->add_flag("--side-by-side,-y", opts->side_by_side, "Old and new text in two columns");
+    auto* uni = cmd->add_flag("--unified,-u", opts->unified,
+                              "A git-compatible unified diff of the stored texts");
+    auto* stat = cmd->add_flag("--stat", opts->stat, "Counts by kind and the pages touched");
+    auto* json =
+        cmd->add_flag("--json", opts->json, "The change model as JSON (schema in docs/json.md)");
+    sbs->excludes(uni, stat, json);
+    uni->excludes(stat, json);
+    stat->excludes(json);
+    cmd->add_option("--color", opts->color, "When to colour: auto (default), always, never")
+        ->type_name("WHEN");
+    cmd->add_flag("--no-pager", opts->no_pager, "Never page the output");
+    cmd->add_flag("--ignore-typography", opts->ignore_typography,
+                  "Ignore changes of quotes, dashes and spacing");
+    cmd->add_flag("--ignore-case", opts->ignore_case, "Ignore changes of letter case");
+    cmd->add_option("--context,-C", opts->context,
+                    "Words of context around a change (default 8); lines with --unified "
+                    "(default 3)")
+        ->type_name("N");
+    cmd->callback(
+        [&ctx, &action, opts] { action = [&ctx, opts] { return run_diff(ctx, *opts); }; });
+}
+
+} // namespace guidetrack::cli

@@ -1,0 +1,62 @@
+#include "pager.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace guidetrack::cli {
+
+Result<bool> decide_color(const Context& ctx, const std::string& when) {
+    if (when == "always")
+        return true;
+    if (when == "never")
+        return false;
+    if (when != "auto")
+        return input_error("--color must be auto, always or never, not '" + when + "'");
+    if (const char* no = std::getenv("NO_COLOR"); no && *no)
+        return false;
+    if (const char* term = std::getenv("TERM"); term && std::string(term) == "dumb")
+        return false;
+    return ctx.out_is_terminal;
+}
+
+std::size_t terminal_width(const Context& ctx) {
+    if (const char* cols = std::getenv("COLUMNS"); cols && *cols) {
+        char* end = nullptr;
+        long n = std::strtol(cols, &end, 10);
+        if (end && *end == '\0' && n >= 20 && n <= 1000)
+            return static_cast<std::size_t>(n);
+    }
+    if (ctx.out_is_terminal) {
+        winsize ws{};
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+            return ws.ws_col;
+    }
+    return 80;
+}
+
+void write_paged(Context& ctx, const std::string& text, bool use_pager) {
+    std::string command = "less -FRX";
+    if (const char* pager = std::getenv("PAGER"))
+        command = pager;
+    if (!use_pager || !ctx.out_is_terminal || command.empty() || command == "cat") {
+        ctx.out << text;
+        return;
+    }
+    ctx.out.flush();
+    std::FILE* pipe = popen(command.c_str(), "w");
+    if (!pipe) {
+        ctx.out << text;
+        return;
+    }
+    // Quitting the pager early closes the pipe: that is not an error of ours.
+    auto previous = std::signal(SIGPIPE, SIG_IGN);
+    std::fwrite(text.data(), 1, text.size(), pipe);
+    pclose(pipe);
+    std::signal(SIGPIPE, previous);
+}
+
+} // namespace guidetrack::cli
