@@ -530,6 +530,9 @@ class Walker {
 Result<Document> extract_html(std::string_view bytes) {
     if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
         return input_error("the HTML is too large to parse");
+    // C0 control bytes are the same in every ASCII-compatible encoding: check before decoding.
+    if (!bytes.starts_with("\xFF\xFE") && !bytes.starts_with("\xFE\xFF"))
+        GT_CHECK(check_not_binary(bytes));
     GT_TRY(std::string utf8, to_utf8(bytes));
     GT_CHECK(check_not_binary(utf8));
     GT_CHECK(detail::check_utf8(utf8));

@@ -458,9 +458,9 @@ std::vector<std::string_view> table_cells(std::string_view content) {
     return cells;
 }
 
-// A list marker: "-", "*", "+", or an ordered marker "3." "3)" "a)" "iv." ("a." only when
-// indented, since "e. g." can start a line of prose). Returns the marker length including the
-// following space, and the ordered marker's label in *label.
+// A list marker: "-", "*", "+", or an ordered marker "3)" "a)", or when indented "3." "a."
+// "iv." (at column 0 "3." is a numbered paragraph, and "e. g." can start a line of prose). Returns
+// the marker length including the following space, and the ordered marker's label in *label.
 std::size_t list_marker(std::string_view content, bool indented, std::string* label) {
     if (content.size() >= 2 && (content[0] == '-' || content[0] == '*' || content[0] == '+') &&
         is_space(content[1])) {
@@ -484,7 +484,7 @@ std::size_t list_marker(std::string_view content, bool indented, std::string* la
     if (i + 1 >= content.size() || !is_space(content[i + 1]))
         return 0;
     char delim = content[i];
-    if (delim != ')' && !(delim == '.' && (indented || digits)))
+    if (delim != ')' && !(delim == '.' && indented))
         return 0;
     *label = std::string(content.substr(0, i));
     return i + 2;
