@@ -3,11 +3,34 @@
 
 #include "app.hpp"
 
+#include "guidetrack/store.hpp"
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
 
 namespace guidetrack::cli {
 
 using SetupFn = void (*)(CLI::App& app, Context& ctx, Action& action);
+
+// Store commands (cmd_init.cpp ... cmd_reextract.cpp).
+void setup_init(CLI::App& app, Context& ctx, Action& action);
+void setup_track(CLI::App& app, Context& ctx, Action& action);
+void setup_snapshot(CLI::App& app, Context& ctx, Action& action);
+void setup_log(CLI::App& app, Context& ctx, Action& action);
+void setup_show(CLI::App& app, Context& ctx, Action& action);
+void setup_list(CLI::App& app, Context& ctx, Action& action);
+void setup_reextract(CLI::App& app, Context& ctx, Action& action);
+// Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp);
+// read a document from FILE or "-" (stdin), refusing more than max_bytes before reading it all.
+Result<store::Store> open_store(const Context& ctx);
+Result<std::string> read_document_input(Context& ctx, const std::string& file,
+                                        std::size_t max_bytes);
+// A version as JSON and a size for people (cmd_log.cpp), used by log and list.
+nlohmann::json version_to_json(const store::VersionInfo& v);
+std::string human_size(std::uint64_t bytes);
 
 void setup_extract(CLI::App& app, Context& ctx, Action& action);
 void setup_notice(CLI::App& app, Context& ctx, Action& action);

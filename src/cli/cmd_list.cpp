@@ -1,0 +1,89 @@
+// `guidetrack list [--json]`: the tracked documents with their latest version.
+#include "commands.hpp"
+
+#include "guidetrack/exit_codes.hpp"
+#include "guidetrack/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace guidetrack::cli {
+namespace {
+
+struct ListOptions {
+    bool json = false;
+};
+
+std::string pad(const std::string& s, std::size_t width) {
+    return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+Result<int> run_list(Context& ctx, const ListOptions& opts) {
+    GT_TRY(auto store, open_store(ctx));
+    GT_TRY(auto docs, store.documents());
+    struct Row {
+        store::DocumentInfo doc;
+        std::vector<store::VersionInfo> versions;
+    };
+    std::vector<Row> rows;
+    for (auto& d : docs) {
+        GT_TRY(auto vs, store.versions(d.id));
+        rows.push_back({std::move(d), std::move(vs)});
+    }
+    if (opts.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& r : rows) {
+            nlohmann::json e = {{"id", r.doc.id},
+                                {"title", r.doc.title},
+                                {"url", r.doc.url},
+                                {"origin", r.doc.origin},
+                                {"format", r.doc.format},
+                                {"publisher", r.doc.publisher},
+                                {"versions", r.versions.size()},
+                                {"latest", nullptr}};
+            if (!r.versions.empty())
+                e["latest"] = version_to_json(r.versions.front());
+            j.push_back(std::move(e));
+        }
+        ctx.out << j.dump(2) << "\n";
+        return exit_code::success;
+    }
+    if (rows.empty()) {
+        ctx.out << "No documents tracked yet: add one with guidetrack track ID --title TITLE\n";
+        return exit_code::success;
+    }
+    std::size_t wi = 2, wl = 6;
+    for (const auto& r : rows) {
+        wi = std::max(wi, r.doc.id.size());
+        if (!r.versions.empty())
+            wl = std::max(wl, r.versions.front().label.size());
+    }
+    ctx.out << pad("ID", wi + 2) << pad("LATEST", wl + 2) << pad("DATE", 12) << pad("VERSIONS", 10)
+            << "TITLE\n";
+    for (const auto& r : rows) {
+        std::string label = "-", date = "-";
+        if (!r.versions.empty()) {
+            const auto& v = r.versions.front();
+            label = v.label;
+            date = v.date.empty() ? v.retrieved_at.substr(0, 10) : v.date;
+        }
+        ctx.out << pad(r.doc.id, wi + 2) << pad(label, wl + 2) << pad(date, 12)
+                << pad(std::to_string(r.versions.size()), 10) << r.doc.title << "\n";
+    }
+    return exit_code::success;
+}
+
+} // namespace
+
+void setup_list(CLI::App& app, Context& ctx, Action& action) {
+    auto opts = std::make_shared<ListOptions>();
+    CLI::App* sub = app.add_subcommand(
+        "list", "List the tracked documents with their latest version and number of versions.");
+    sub->add_flag("--json", opts->json, "Print the list as JSON");
+    sub->callback(
+        [&ctx, &action, opts] { action = [&ctx, opts] { return run_list(ctx, *opts); }; });
+}
+
+} // namespace guidetrack::cli
