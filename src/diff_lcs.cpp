@@ -160,6 +160,23 @@ std::vector<EditOp> edit_script(std::span<const int> a, std::span<const int> b,
     std::vector<EditOp> out;
     out.reserve(std::max(a.size(), b.size()) + 16);
     script(a, b, dtl_limit, out);
+    // Within each run of changes, removals first, then additions (as git and readers expect;
+    // dtl may interleave them). Any order inside a run is an equally short script.
+    for (std::size_t k = 0; k < out.size();) {
+        if (out[k] == EditOp::equal) {
+            ++k;
+            continue;
+        }
+        std::size_t end = k;
+        std::size_t removed = 0;
+        while (end < out.size() && out[end] != EditOp::equal)
+            removed += out[end++] == EditOp::removed;
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(k),
+                  out.begin() + static_cast<std::ptrdiff_t>(k + removed), EditOp::removed);
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(k + removed),
+                  out.begin() + static_cast<std::ptrdiff_t>(end), EditOp::added);
+        k = end;
+    }
     return out;
 }
 

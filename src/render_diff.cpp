@@ -389,7 +389,7 @@ void write_header(std::ostream& out, const Change& c, const DiffStyle& style) {
         b.text(rest, Style::bold);
     }
     auto words = b.take();
-    std::size_t avail = std::max<std::size_t>(style.width, 8);
+    std::size_t avail = std::max<std::size_t>(style.width, 10) - 2; // continuation indent
     bool first = true;
     for (const Line& line : wrap(words, avail)) {
         if (!first)

@@ -8,6 +8,7 @@
 
 #include "diff_internal.hpp"
 
+#include <cctype>
 #include <unordered_map>
 
 namespace guidetrack::render {
@@ -40,6 +41,25 @@ std::string range(std::size_t start, std::size_t count) {
     if (count == 1)
         return std::to_string(first);
     return std::to_string(first) + "," + std::to_string(count);
+}
+
+// git's default hunk-header context: the nearest line above the hunk that starts with a
+// letter, '_' or '$' (a heading in Markdown starts with '#', so it is a paragraph's opening
+// words), at most 80 bytes, trailing spaces trimmed.
+std::string function_context(const Lines& l, std::size_t first) {
+    for (std::size_t i = first; i > 0; --i) {
+        std::string_view line = l.lines[i - 1];
+        if (line.empty())
+            continue;
+        unsigned char c = static_cast<unsigned char>(line[0]);
+        if (!(std::isalpha(c) || c == '_' || c == '$'))
+            continue;
+        std::string_view cut = line.substr(0, 80);
+        while (!cut.empty() && (cut.back() == ' ' || cut.back() == '\t'))
+            cut.remove_suffix(1);
+        return " " + std::string(cut);
+    }
+    return {};
 }
 
 } // namespace
@@ -113,7 +133,7 @@ std::string unified_diff(std::string_view old_text, std::string_view new_text,
         std::size_t new_count = at_new[end] - at_new[begin];
         out += paint("\x1b[36m", "@@ -" + range(at_old[begin], old_count) + " +" +
                                      range(at_new[begin], new_count) + " @@") +
-               "\n";
+               function_context(a, at_old[begin]) + "\n";
         for (std::size_t q = begin; q < end; ++q) {
             std::size_t i = at_old[q], j = at_new[q];
             bool no_newline = false;
