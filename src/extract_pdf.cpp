@@ -306,7 +306,11 @@ void finish_line(Line& line) {
             best = count;
             line.size = static_cast<double>(size) / 10.0;
         }
-    line.bold = letters > 0 && bold_letters * 10 >= letters * 9;
+    if (letters > 0)
+        line.bold = bold_letters * 10 >= letters * 9;
+    else
+        line.bold = std::all_of(line.words.begin(), line.words.end(),
+                                [](const Word& w) { return w.bold; });
 }
 
 void build_lines(Page& page, std::vector<Word>& words, std::size_t page_index) {
@@ -364,12 +368,34 @@ void attach_lone_marks(Page& page) {
             best = j;
             best_gap = gap;
         }
+        if (best != lines.size()) {
+            Line& target = lines[best];
+            Word w = std::move(mark.words[0]);
+            w.space_after = true;
+            target.words.insert(target.words.begin(), std::move(w));
+            finish_line(target);
+            mark.words.clear();
+            continue;
+        }
+        // A page number in a table of contents, set apart from its entry: append it.
+        if (!looks_like_page_number(mark.words[0].text))
+            continue;
+        best_gap = 1e9;
+        for (std::size_t j = 0; j < lines.size(); ++j) {
+            const Line& target = lines[j];
+            double gap = mark.x0 - target.x1;
+            if (j == i || target.words.empty() || gap < -1 || gap >= best_gap)
+                continue;
+            if (centre < target.y0 - 1 || centre > target.y1 + 1)
+                continue;
+            best = j;
+            best_gap = gap;
+        }
         if (best == lines.size())
             continue;
         Line& target = lines[best];
-        Word w = std::move(mark.words[0]);
-        w.space_after = true;
-        target.words.insert(target.words.begin(), std::move(w));
+        target.words.back().space_after = true;
+        target.words.push_back(std::move(mark.words[0]));
         finish_line(target);
         mark.words.clear();
     }
@@ -594,8 +620,22 @@ class Builder {
         return false;
     }
 
+    // A table-of-contents entry: a page number after a wide gap or dot leaders.
+    bool contents_entry(const Line& l) const {
+        std::size_t n = l.words.size();
+        if (n == 0 || !looks_like_page_number(l.words[n - 1].text))
+            return false;
+        if (n == 1) // a page number wrapped below its entry
+            return l.x1 >= s_.right_edge - 10;
+        const Word& before = l.words[n - 2];
+        bool leaders = before.text.find("....") != std::string::npos;
+        return leaders || l.words[n - 1].x0 - before.x1 > 2 * l.size;
+    }
+
     // The previous line ends a sentence and the next line's first word would have fitted on it.
     bool forced_break(const Line& prev, const Line& next) const {
+        if (contents_entry(prev))
+            return true;
         if (!ends_sentence(prev) || next.words.empty())
             return false;
         const Word& w = next.words.front();
@@ -673,6 +713,16 @@ class Builder {
     void add_body_line(const Line& l, std::size_t page) {
         bool new_page = open_ && open_->lines.back()->page != page;
         const Word& first = l.words.front();
+        // A footnote reference that wrapped onto a line of its own belongs to the block above.
+        // So does a contents entry's page number wrapped below it.
+        bool lone_reference = l.words.size() == 1 && all_digits(first.text) &&
+                              first.text.size() <= 3 && open_ && l.size < open_->size * 0.8;
+        if (open_ && !new_page && l.words.size() == 1 &&
+            (lone_reference || (contents_entry(l) && open_->kind == BlockKind::paragraph)) &&
+            l.y0 - open_->lines.back()->y1 < open_->size) {
+            open_->lines.push_back(&l);
+            return;
+        }
         // Numbered paragraph: "48." followed by a tab-like gap, or the next number in sequence
         // at an evident block start.
         if (auto number = paragraph_number(first.text); number && l.words.size() > 1) {
@@ -901,7 +951,8 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
         for (auto& box : page->text_list(poppler::page::text_list_include_font)) {
             Word w;
             w.text = to_string(box.text());
-            if (text::normalise_lossy(w.text).empty())
+            // Blank words and text too small to read (hidden tags of some PDF writers).
+            if (box.get_font_size() < 3 || text::normalise_lossy(w.text).empty())
                 continue;
             auto r = box.bbox();
             w.x0 = r.left();
