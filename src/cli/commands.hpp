@@ -32,6 +32,8 @@ Result<std::string> read_document_input(Context& ctx, const std::string& file,
 nlohmann::json version_to_json(const store::VersionInfo& v);
 std::string human_size(std::uint64_t bytes);
 
+// Comparing two versions (cmd_diff.cpp).
+void setup_diff(CLI::App& app, Context& ctx, Action& action);
 void setup_extract(CLI::App& app, Context& ctx, Action& action);
 void setup_notice(CLI::App& app, Context& ctx, Action& action);
 
