@@ -12,8 +12,11 @@
 # fuzz/regressions/<target>/ once fixed, and tests/test_regressions.cpp replays it in CI.
 # Executions per target go to $BUILD/summary.tsv (for RELIABILITY.md).
 #
+# libFuzzer runs in fork mode with -ignore_crashes, so one known crash does not stop the search
+# for others. LeakSanitizer uses fuzz/lsan.supp (a one-off fontconfig allocation inside poppler).
+#
 # Environment: GUIDETRACK_FUZZ_BUILD (default build-fuzz), GUIDETRACK_FUZZ_JOBS (parallel
-# libFuzzer jobs per target, default 1), GUIDETRACK_FUZZ_RSS_MB (default 2048).
+# libFuzzer worker processes per target, default 1), GUIDETRACK_FUZZ_RSS_MB (default 2048).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -109,20 +112,22 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for ${secs}s"
   before=$(find "$crashes" -type f | wc -l)
   set +e
-  # libFuzzer writes one fuzz-N.log per job into the current folder.
+  # Fork mode's workers keep their temporary files in the current folder.
   cd "$logs"
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
+  LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$build/fuzz/fuzz_$t" "$work" "$seeds/$t" \
       -max_total_time="$secs" -timeout=25 -rss_limit_mb="$rss" -malloc_limit_mb="$rss" \
-      -max_len=262144 -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
-      -artifact_prefix="$crashes/" >"$log" 2>&1
+      -max_len=262144 -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+      -print_final_stats=1 -artifact_prefix="$crashes/" >"$log" 2>&1
   rc=$?
   cd "$root"
   set -e
   after=$(find "$crashes" -type f | wc -l)
-  runs=$(grep -h 'stat::number_of_executed_units' "$logs"/*.log 2>/dev/null |
-    awk '{s += $2} END {print s + 0}')
+  # Fork mode reports progress as "#RUNS: cov: ..."; the last such line has the total.
+  runs=$(grep -ho '^#[0-9]*:' "$log" 2>/dev/null | tail -1 | tr -dc 0-9)
+  runs="${runs:-0}"
   files=$(find "$work" -type f | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "$secs" "$runs" "$files" \
     "$((after - before))" >>"$summary"
