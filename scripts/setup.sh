@@ -12,7 +12,7 @@ packages=(
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
 # qpdf to encrypt PDFs for the hostile-input tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux python3 qpdf)
+  packages+=(tmux python3 qpdf chromium python3-feedparser)
 fi
 
 missing=()
