@@ -94,10 +94,53 @@ bool same_links(const model::Block& a, const model::Block& b) {
     return true;
 }
 
-Anchor anchor_of(const model::Document& doc, std::size_t index) {
-    const model::Block& b = doc.blocks[index];
-    return Anchor{index, b.page, b.number, b.section};
+// Where each footnote mark is first cited: "[footnote N]" in a block's text -> that block.
+std::unordered_map<std::string, std::size_t> footnote_citations(const model::Document& doc) {
+    std::unordered_map<std::string, std::size_t> out;
+    constexpr std::string_view marker = "[footnote ";
+    for (std::size_t i = 0; i < doc.blocks.size(); ++i) {
+        const std::string& t = doc.blocks[i].text;
+        if (doc.blocks[i].kind == model::BlockKind::footnote)
+            continue;
+        for (std::size_t pos = t.find(marker); pos != std::string::npos;
+             pos = t.find(marker, pos + 1)) {
+            std::size_t close = t.find(']', pos);
+            if (close == std::string::npos || close - pos > marker.size() + 8)
+                continue;
+            out.try_emplace(t.substr(pos + marker.size(), close - pos - marker.size()), i);
+        }
+    }
+    return out;
 }
+
+// Anchors of one document; footnotes located at the paragraph that cites them.
+class Anchors {
+  public:
+    explicit Anchors(const model::Document& doc) : doc_(doc) {}
+
+    Anchor operator()(std::size_t index) {
+        const model::Block& b = doc_.blocks[index];
+        Anchor a{index, b.page, b.number, b.section, false, {}};
+        if (b.kind != model::BlockKind::footnote)
+            return a;
+        a.footnote = true;
+        if (!citations_)
+            citations_ = footnote_citations(doc_);
+        auto it = citations_->find(b.number);
+        if (it != citations_->end()) {
+            const model::Block& cite = doc_.blocks[it->second];
+            a.cited_in = cite.number;
+            a.section = cite.section;
+            if (a.page.empty())
+                a.page = cite.page;
+        }
+        return a;
+    }
+
+  private:
+    const model::Document& doc_;
+    std::optional<std::unordered_map<std::string, std::size_t>> citations_;
+};
 
 // Lazily tokenised blocks of one side.
 struct Side {
@@ -386,6 +429,7 @@ class Comparer {
     ChangeSet build() {
         ChangeSet set;
         set.options = options_;
+        Anchors old_anchor(old_.doc), new_anchor(new_.doc);
         std::vector<std::pair<Key, Change>> keyed;
 
         // Where each old block sits in new-version order: after the last in-order match before it.
@@ -402,7 +446,7 @@ class Comparer {
                 continue;
             Change c;
             c.kind = ChangeKind::removed;
-            c.old_anchor = anchor_of(old_.doc, i);
+            c.old_anchor = old_anchor(i);
             c.old_block = old_.doc.blocks[i];
             keyed.emplace_back(Key{place[i], 0, i}, std::move(c));
         }
@@ -415,7 +459,7 @@ class Comparer {
             if (new_.match[j] == kUnmatched) {
                 Change c;
                 c.kind = ChangeKind::added;
-                c.new_anchor = anchor_of(new_.doc, j);
+                c.new_anchor = new_anchor(j);
                 c.new_block = nb;
                 keyed.emplace_back(Key{j, 1, 0}, std::move(c));
                 continue;
@@ -426,8 +470,8 @@ class Comparer {
             if (kind == Match::moved) {
                 Change c;
                 c.kind = ChangeKind::moved;
-                c.old_anchor = anchor_of(old_.doc, i);
-                c.new_anchor = anchor_of(new_.doc, j);
+                c.old_anchor = old_anchor(i);
+                c.new_anchor = new_anchor(j);
                 c.old_block = ob;
                 c.new_block = nb;
                 c.amended_too = fill_edits(i, j, c);
@@ -439,8 +483,8 @@ class Comparer {
             if (kind == Match::amended) {
                 Change c;
                 c.kind = ChangeKind::amended;
-                c.old_anchor = anchor_of(old_.doc, i);
-                c.new_anchor = anchor_of(new_.doc, j);
+                c.old_anchor = old_anchor(i);
+                c.new_anchor = new_anchor(j);
                 c.old_block = ob;
                 c.new_block = nb;
                 if (fill_edits(i, j, c))
@@ -464,8 +508,8 @@ class Comparer {
         if (!ranges.empty()) {
             Change c;
             c.kind = ChangeKind::renumbered;
-            c.old_anchor = anchor_of(old_.doc, *renumber_old);
-            c.new_anchor = anchor_of(new_.doc, *renumber_new);
+            c.old_anchor = old_anchor(*renumber_old);
+            c.new_anchor = new_anchor(*renumber_new);
             c.renumbering = std::move(ranges);
             keyed.emplace_back(*renumber_key, std::move(c));
         }
@@ -505,10 +549,15 @@ std::size_t range_size(const Renumbering& r) {
 nlohmann::json anchor_json(const std::optional<Anchor>& a) {
     if (!a)
         return nullptr;
-    return {{"block", a->block_index},
-            {"page", a->page},
-            {"number", a->number},
-            {"section", a->section}};
+    nlohmann::json j = {{"block", a->block_index},
+                        {"page", a->page},
+                        {"number", a->number},
+                        {"section", a->section}};
+    if (a->footnote) {
+        j["footnote"] = true;
+        j["cited_in"] = a->cited_in;
+    }
+    return j;
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "guidetrack/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -455,8 +456,15 @@ std::string location(const diff::Anchor& anchor) {
     std::vector<std::string> parts;
     if (!anchor.page.empty())
         parts.push_back("Page " + anchor.page);
-    if (!anchor.number.empty())
+    if (anchor.footnote) {
+        std::string where = anchor.cited_in.empty() ? "" : "paragraph " + anchor.cited_in + ", ";
+        where += "footnote " + anchor.number;
+        if (parts.empty())
+            where[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(where[0])));
+        parts.push_back(where);
+    } else if (!anchor.number.empty()) {
         parts.push_back((parts.empty() ? "Paragraph " : "paragraph ") + anchor.number);
+    }
     std::string section = join_section(anchor.section);
     if (!section.empty())
         parts.push_back(section);

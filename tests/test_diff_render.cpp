@@ -59,11 +59,14 @@ std::string draw(void (*fn)(std::ostream&, const diff::ChangeSet&, const render:
 } // namespace
 
 TEST_CASE("location names page, paragraph and section, leaving out empty parts", "[diff][render]") {
-    diff::Anchor a{0, "26", "48", {"Section 1", "Lead safeguarding partners"}};
+    diff::Anchor a{0, "26", "48", {"Section 1", "Lead safeguarding partners"}, false, {}};
     CHECK(render::location(a) == "Page 26 - paragraph 48 - Section 1 > Lead safeguarding partners");
-    CHECK(render::location({0, "", "48", {}}) == "Paragraph 48");
-    CHECK(render::location({0, "3", "", {"Glossary"}}) == "Page 3 - Glossary");
+    CHECK(render::location({0, "", "48", {}, false, {}}) == "Paragraph 48");
+    CHECK(render::location({0, "3", "", {"Glossary"}, false, {}}) == "Page 3 - Glossary");
     CHECK(render::location({}).empty());
+    CHECK(render::location({0, "", "1", {"Inspection"}, true, "6"}) ==
+          "Paragraph 6, footnote 1 - Inspection");
+    CHECK(render::location({0, "12", "3", {}, true, ""}) == "Page 12 - footnote 3");
 }
 
 TEST_CASE("inline view marks words without colour, colours them with it", "[diff][render]") {

@@ -38,6 +38,11 @@ struct Anchor {
     std::string page;            // page label, may be empty
     std::string number;          // paragraph number, may be empty
     std::vector<std::string> section;
+    // A footnote is found where it is cited: for a footnote block whose mark appears in a
+    // paragraph's text as "[footnote N]" (GOV.UK's marker), the number of the first such
+    // paragraph, and `section` is that paragraph's. Empty otherwise.
+    bool footnote = false;
+    std::string cited_in;
 };
 
 enum class EditOp { equal, removed, added };
