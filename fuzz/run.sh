@@ -16,7 +16,9 @@
 # for others. LeakSanitizer uses fuzz/lsan.supp (a one-off fontconfig allocation inside poppler).
 #
 # Environment: GUIDETRACK_FUZZ_BUILD (default build-fuzz), GUIDETRACK_FUZZ_JOBS (parallel
-# libFuzzer worker processes per target, default 1), GUIDETRACK_FUZZ_RSS_MB (default 2048).
+# libFuzzer worker processes per target, default 1), GUIDETRACK_FUZZ_RSS_MB (default 2048),
+# GT_FUZZ_SKIP (properties not to check, e.g. "edit-runs,error-lines" for findings already
+# reported; see fuzz/fuzz_checks.hpp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
