@@ -331,7 +331,8 @@ std::string wording_description(const std::vector<Hunk>& hunks, bool* generic = 
 // edition year; surrounding quotes go.
 std::string document_name(std::string_view link_text) {
     std::string s = trim(link_text);
-    static const std::regex year_suffix(R"(\s*\(\s*(19|20)\d{2}\s*\)\s*$)");
+    static const std::regex year_suffix(
+        R"(\s*(\(|,)\s*((January|February|March|April|May|June|July|August|September|October|November|December)\s+)?(19|20)\d{2}\s*\)?\s*$)");
     s = std::regex_replace(s, year_suffix, "");
     static const std::regex quotes(R"(^("|'|‘|“)+|("|'|’|”)+$)");
     s = std::regex_replace(s, quotes, "");
@@ -481,10 +482,15 @@ class Builder {
   public:
     Builder(const Document& old_doc, const Document& new_doc, const diff::ChangeSet& changes)
         : old_doc_(old_doc), new_doc_(new_doc), changes_(changes) {
-        for (const auto& c : changes.changes)
+        for (const auto& c : changes.changes) {
             if (c.kind == diff::ChangeKind::renumbered)
                 for (const auto& r : c.renumbering)
                     add_renumbering(r);
+            // A moved paragraph's new number is followed by references to it too.
+            if (c.kind == diff::ChangeKind::moved && c.old_anchor && c.new_anchor &&
+                !c.old_anchor->number.empty() && !c.new_anchor->number.empty())
+                renumber_[c.old_anchor->number] = c.new_anchor->number;
+        }
         for (const auto& b : old_doc.blocks)
             if (b.kind == BlockKind::heading)
                 old_headings_.push_back(b.text);

@@ -146,7 +146,14 @@ std::string html_href_or_text(std::string_view url) {
 
 std::string html_redline(const notice::Part& p) {
     std::string out;
+    const diff::WordEdit* prev = nullptr;
     for (const auto& e : p.edits) {
+        // A replacement's old and new words would otherwise touch ("LSPs forlead").
+        if (prev && prev->op == diff::EditOp::removed && e.op == diff::EditOp::added &&
+            !prev->text.empty() && prev->text.back() != ' ' && !e.text.empty() &&
+            e.text.front() != ' ')
+            out += ' ';
+        prev = &e;
         switch (e.op) {
         case diff::EditOp::equal:
             out += html_escape(e.text);

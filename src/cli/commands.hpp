@@ -36,5 +36,6 @@ std::string human_size(std::uint64_t bytes);
 void setup_diff(CLI::App& app, Context& ctx, Action& action);
 void setup_extract(CLI::App& app, Context& ctx, Action& action);
 void setup_notice(CLI::App& app, Context& ctx, Action& action);
+void setup_feed(CLI::App& app, Context& ctx, Action& action);
 
 } // namespace guidetrack::cli

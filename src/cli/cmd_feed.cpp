@@ -1,0 +1,75 @@
+// `guidetrack feed [ID...] [--out FILE]`: an Atom 1.0 feed of the recorded changes of the given
+// documents (all tracked documents by default), one entry per change with its notice.
+#include "commands.hpp"
+
+#include "guidetrack/exit_codes.hpp"
+#include "guidetrack/feed.hpp"
+#include "guidetrack/store.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace guidetrack::cli {
+namespace {
+
+struct FeedOptions {
+    std::vector<std::string> ids;
+    std::string out;
+};
+
+Result<void> write_atomically(const std::string& path, const std::string& content) {
+    std::filesystem::path target(path);
+    std::error_code ec;
+    if (std::filesystem::is_directory(target, ec))
+        return input_error(path + ": is a directory");
+    std::filesystem::path tmp = target;
+    tmp += ".tmp-guidetrack";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            return input_error(path + ": cannot write: " + std::strerror(errno));
+        out << content;
+        out.flush();
+        if (!out) {
+            std::filesystem::remove(tmp, ec);
+            return runtime_error(path + ": write error");
+        }
+    }
+    std::filesystem::rename(tmp, target, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        return runtime_error(path + ": cannot write: " + ec.message());
+    }
+    return {};
+}
+
+Result<int> run_feed(Context& ctx, const FeedOptions& opts) {
+    GT_TRY(store::Store st, store::Store::open(store_location(ctx)));
+    GT_TRY(feed::Feed f, feed::build_feed(st, opts.ids));
+    std::string xml = feed::to_atom(f);
+    if (opts.out.empty() || opts.out == "-")
+        ctx.out << xml;
+    else
+        GT_CHECK(write_atomically(opts.out, xml));
+    return exit_code::success;
+}
+
+} // namespace
+
+void setup_feed(CLI::App& app, Context& ctx, Action& action) {
+    auto opts = std::make_shared<FeedOptions>();
+    CLI::App* sub = app.add_subcommand(
+        "feed", "Write an Atom 1.0 feed of recorded changes: one entry per new version of each "
+                "document, with its change notice. Re-extraction upgrades are left out.");
+    sub->add_option("ids", opts->ids, "Documents to include (default: every tracked document)")
+        ->type_name("ID...");
+    sub->add_option("--out", opts->out, "Write to FILE instead of standard output")
+        ->type_name("FILE");
+    sub->callback(
+        [&ctx, &action, opts] { action = [&ctx, opts] { return run_feed(ctx, *opts); }; });
+}
+
+} // namespace guidetrack::cli

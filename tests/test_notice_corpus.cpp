@@ -1,0 +1,203 @@
+// Change notices on real guidance ($GUIDETRACK_CORPUS): Working Together 2023 with its four
+// February 2024 places reverted, GOV.UK pages whose HTML changed but whose words did not, and
+// the early-years handbook's footnote change.
+#include "guidetrack/diff.hpp"
+#include "guidetrack/extract.hpp"
+#include "guidetrack/notice.hpp"
+#include "guidetrack/render_notice.hpp"
+#include "testutil.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace guidetrack;
+using gt_test::read_file;
+
+namespace {
+
+// Replace `from` by `to` in the block's text; the test fails if `from` is not there.
+void replace_in(model::Block& block, const std::string& from, const std::string& to) {
+    auto pos = block.text.find(from);
+    INFO("block: " << block.text << "\nlooking for: " << from);
+    REQUIRE(pos != std::string::npos);
+    block.text.replace(pos, from.size(), to);
+}
+
+std::size_t find_block(const model::Document& doc, const std::string& page,
+                       const std::string& needle) {
+    for (std::size_t i = 0; i < doc.blocks.size(); ++i)
+        if (doc.blocks[i].page == page && doc.blocks[i].text.find(needle) != std::string::npos)
+            return i;
+    FAIL("no block on page " << page << " containing: " << needle);
+    return 0;
+}
+
+notice::Notice notice_of(const model::Document& a, const model::Document& b,
+                         bool include_minor = false) {
+    notice::Options o;
+    o.include_minor = include_minor;
+    return notice::build_notice(a, b, diff::compare(a, b), notice::Versions{"T", "a", "b", "", ""},
+                                o);
+}
+
+std::string lines(const notice::Notice& n) {
+    std::string s;
+    for (const auto& item : n.items)
+        s += render::item_line(item) + " [" + std::string(notice::kind_name(item.kind)) + "]\n";
+    return s;
+}
+
+model::Document extract_file(const std::filesystem::path& path) {
+    auto doc = extract::extract(
+        read_file(path), extract::Options{extract::Format::automatic, path.filename().string()});
+    INFO(path << ": " << (doc.ok() ? "" : doc.error().message));
+    REQUIRE(doc.ok());
+    return std::move(*doc);
+}
+
+} // namespace
+
+TEST_CASE("notice corpus: Working Together 2023, the four February 2024 places",
+          "[notice][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    auto pdf =
+        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf";
+    model::Document now = extract_file(pdf);
+    model::Document before = now;
+
+    // Page 26, paragraph 48: the earlier wording for lead safeguarding partners.
+    auto& p48 = before.blocks[find_block(before, "26", "The LSPs for safeguarding partners are")];
+    REQUIRE(p48.number == "48");
+    replace_in(p48, "The LSPs for safeguarding partners are",
+               "The lead representatives of the safeguarding partners are");
+    // Page 42: the panel's earlier email address.
+    replace_in(
+        before.blocks[find_block(before, "42", "Mailbox.NationalReviewPanel@education.gov.uk")],
+        "Mailbox.NationalReviewPanel@education.gov.uk", "NationalReviewPanel@education.gsi.gov.uk");
+    // Page 161: the older four-point definition (two points fewer, two shorter).
+    std::size_t def =
+        find_block(before, "161", "Safeguarding and promoting the welfare of children -");
+    std::vector<std::size_t> drop;
+    for (std::size_t i = def + 1;
+         i < before.blocks.size() && before.blocks[i].kind == model::BlockKind::list_item; ++i) {
+        auto& item = before.blocks[i];
+        if (item.text.rfind("providing help and support", 0) == 0 ||
+            item.text.rfind("promoting the upbringing of children", 0) == 0)
+            drop.push_back(i);
+        else if (item.text.rfind("protecting children from maltreatment", 0) == 0)
+            item.text = "protecting children from maltreatment";
+        else if (item.text.rfind("taking action to enable all children", 0) == 0)
+            item.text = "taking action to enable all children to have the best outcomes";
+    }
+    REQUIRE(drop.size() == 2);
+    for (auto it = drop.rbegin(); it != drop.rend(); ++it)
+        before.blocks.erase(before.blocks.begin() + static_cast<long>(*it));
+    // Page 167: the PDF's text carries no link targets, so the visible reference goes back to
+    // the older edition instead: "(2021)" -> "(2016)".
+    replace_in(before.blocks[find_block(before, "167", "learning disability (2021)")],
+               "learning disability (2021)", "learning disability (2016)");
+
+    auto n = notice_of(before, now);
+    INFO(lines(n));
+    REQUIRE(n.items.size() == 4);
+    CHECK(n.items[0].kind == notice::ItemKind::wording_amended);
+    CHECK(n.items[0].where.page == "26");
+    CHECK(n.items[0].where.paragraph == "48");
+    CHECK(render::item_line(n.items[0]).rfind("Page 26, paragraph 48: amended the wording", 0) ==
+          0);
+    CHECK(n.items[1].kind == notice::ItemKind::email_corrected);
+    CHECK(n.items[1].where.page == "42");
+    CHECK(n.items[1].description.find("Mailbox.NationalReviewPanel@education.gov.uk") !=
+          std::string::npos);
+    CHECK(n.items[2].kind == notice::ItemKind::definition_updated);
+    CHECK(n.items[2].where.page == "161");
+    CHECK(
+        n.items[2].description ==
+        "updated the glossary definition of 'Safeguarding and promoting the welfare of children'");
+    std::string parts;
+    for (const auto& p : n.items[2].parts)
+        parts += p.old_text + " => " + p.new_text + "\n";
+    INFO(parts);
+    // Two points added, two amended (the diff may pair an amended point or show it as a removal
+    // and an addition): all of them parts of the one item.
+    CHECK(n.items[2].parts.size() >= 4);
+    for (const auto& p : n.items[2].parts)
+        CHECK((p.where.page == "161" || p.where.page == "162"));
+    CHECK(n.items[3].kind == notice::ItemKind::link_updated);
+    CHECK(n.items[3].where.page == "167");
+    CHECK(n.items[3].description.find("latest version of 'Good practice guidance on working with "
+                                      "parents with a learning disability'") != std::string::npos);
+}
+
+TEST_CASE("notice corpus: GOV.UK versions whose words did not change give no items",
+          "[notice][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    std::size_t pairs = 0;
+    std::string failures;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus / "govuk")) {
+        if (entry.path().filename() != "versions.tsv")
+            continue;
+        auto dir = entry.path().parent_path() / "versions";
+        std::map<int, std::filesystem::path> html;
+        for (const auto& f : std::filesystem::directory_iterator(dir))
+            if (f.path().extension() == ".html")
+                html[std::stoi(f.path().filename().string().substr(0, 3))] = f.path();
+        std::istringstream rows(read_file(entry.path()));
+        std::string row;
+        std::getline(rows, row); // header
+        while (std::getline(rows, row)) {
+            std::vector<std::string> cols;
+            std::istringstream cs(row);
+            for (std::string c; std::getline(cs, c, '\t');)
+                cols.push_back(c);
+            if (cols.size() < 7 || cols[6] != "no")
+                continue;
+            int idx = std::stoi(cols[0]);
+            if (!html.count(idx) || !html.count(idx - 1))
+                continue;
+            ++pairs;
+            auto n = notice_of(extract_file(html[idx - 1]), extract_file(html[idx]), true);
+            if (!n.items.empty())
+                failures += html[idx].string() + ":\n" + lines(n);
+        }
+    }
+    INFO(failures);
+    CHECK(pairs >= 25);
+    CHECK(failures.empty());
+}
+
+TEST_CASE("notice corpus: early-years handbook 001 -> 002, the footnote in paragraph 6",
+          "[notice][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    auto dir =
+        corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";
+    std::filesystem::path v1, v2;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        auto name = f.path().filename().string();
+        if (f.path().extension() != ".html")
+            continue;
+        if (name.rfind("001_", 0) == 0)
+            v1 = f.path();
+        if (name.rfind("002_", 0) == 0)
+            v2 = f.path();
+    }
+    REQUIRE(!v1.empty());
+    REQUIRE(!v2.empty());
+    auto n = notice_of(extract_file(v1), extract_file(v2));
+    INFO(lines(n));
+    auto it = std::find_if(n.items.begin(), n.items.end(), [](const notice::NoticeItem& i) {
+        return i.where.paragraph == "6" && !i.where.footnote.empty();
+    });
+    REQUIRE(it != n.items.end());
+    CHECK(render::item_line(*it).rfind("Paragraph 6, footnote 1: ", 0) == 0);
+    CHECK(it->description.find("footnote") != std::string::npos);
+    CHECK(it->description.find("September") != std::string::npos);
+    // The "Print or save to PDF" block GOV.UK added is page furniture, not an item.
+    for (const auto& item : n.items)
+        for (const auto& part : item.parts)
+            CHECK(part.new_text.find("To print this content") == std::string::npos);
+}
