@@ -5,6 +5,7 @@
 // hand-made hostile documents (control characters and all, which no extractor would let through),
 // and end to end with the built binary on hostile Markdown files.
 #include "../fuzz/fuzz_checks.hpp"
+#include "guidetrack/feed.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -260,4 +261,100 @@ TEST_CASE("reports: hostile Markdown files through the built binary, every forma
     check_markdown_table(table);
     std::string json = run("json", "");
     check_json(json, "<img src=x onerror=alert(1)>");
+}
+
+namespace {
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out.push_back(c);
+    }
+    return out + "'";
+}
+
+// A feed is well-formed XML (xmllint, no recovery), carries no raw control characters, links
+// only to http(s), and its entries' HTML content, once XML-decoded, passes the report checks.
+void check_atom(const std::string& atom, const fs::path& dir) {
+    INFO(atom.substr(0, 3000));
+    CHECK(control_character(atom) == "");
+    CHECK(guidetrack::text::is_valid_utf8(atom));
+    fs::path file = dir / "feed.xml";
+    gt_test::write_file(file, atom);
+    auto lint = gt_test::run_shell("xmllint --noout " + shell_quote(file.string()));
+    INFO("xmllint: " << lint.out);
+    CHECK(lint.code == 0);
+    auto links = gt_test::run_shell("xmllint --xpath \"//*[local-name()='link']/@href\" " +
+                                    shell_quote(file.string()) + " 2>/dev/null");
+    INFO("links: " << links.out);
+    CHECK(lower(links.out).find("javascript:") == std::string::npos);
+    CHECK(lower(links.out).find("data:") == std::string::npos);
+    auto content = gt_test::run_shell(
+        "xmllint --xpath \"string(//*[local-name()='entry'][1]/*[local-name()='content'])\" " +
+        shell_quote(file.string()) + " 2>/dev/null");
+    INFO("decoded content: " << content.out);
+    std::string html = lower(content.out);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("<iframe") == std::string::npos);
+    CHECK(html.find("href=\"javascript:") == std::string::npos);
+}
+
+} // namespace
+
+TEST_CASE("reports: hostile text is escaped in the Atom feed (in-process)",
+          "[hardening][reports]") {
+    if (gt_test::run_shell("command -v xmllint >/dev/null").code != 0)
+        GT_SKIP("xmllint (libxml2-utils) is not installed: Atom feed not checked");
+    gt_test::TempDir tmp;
+    auto n = hostile_notice();
+    guidetrack::feed::Feed feed;
+    feed.id = "tag:guidetrack,2024:hostile";
+    feed.title = "Feed <script>alert(1)</script> & \x1b[31m \x01 ]]>";
+    feed.updated = "2024-02-23T00:00:00Z";
+    guidetrack::feed::Entry e;
+    e.id = "tag:guidetrack,2024:hostile/1";
+    e.title = "Entry \"quoted\" <b>bold</b> & ]]> \x0b\x0c";
+    e.updated = "2024-02-23T00:00:00Z";
+    e.link = "javascript:alert(document.cookie)";
+    e.content_html = guidetrack::render::notice_html_fragment(n);
+    feed.entries.push_back(e);
+    guidetrack::feed::Entry e2 = e;
+    e2.id = "tag:guidetrack,2024:hostile/2";
+    e2.link = "https://www.gov.uk/guidance?a=1&b=<2>";
+    feed.entries.push_back(e2);
+    std::string atom = guidetrack::feed::to_atom(feed);
+    check_atom(atom, tmp.path());
+    CHECK(atom.find("&lt;script&gt;") != std::string::npos);
+}
+
+TEST_CASE("reports: the Atom feed of a store with hostile versions (built binary)",
+          "[hardening][reports]") {
+    if (gt_test::run_shell("command -v xmllint >/dev/null").code != 0)
+        GT_SKIP("xmllint (libxml2-utils) is not installed: Atom feed not checked");
+    gt_test::TempDir tmp;
+    std::string bin = shell_quote(gt_test::binary_path());
+    std::string store = shell_quote((tmp / "store").string());
+    gt_test::write_file(tmp / "v1.md", "# Guidance <script>alert(1)</script>\n\n"
+                                       "1. Email <b>lead</b>@example.org for help.\n");
+    gt_test::write_file(tmp / "v2.md",
+                        "# Guidance <script>alert(1)</script>\n\n"
+                        "1. Email <img src=x onerror=alert(1)>@example.org for help.\n\n"
+                        "2. See [the guide](javascript:alert(2)) & ]]> <![CDATA[ x ]]>.\n");
+    auto run = [&](const std::string& args) {
+        auto r = gt_test::run_shell(bin + " --store " + store + " " + args);
+        INFO(args << "\n" << r.out);
+        REQUIRE(r.code == 0);
+        return r.out;
+    };
+    run("init");
+    run("track hostile --title 'Hostile <script>alert(3)</script> & co' "
+        "--url 'https://www.gov.uk/x?a=1&b=2'");
+    run("snapshot hostile " + shell_quote((tmp / "v1.md").string()) + " --label v1");
+    run("snapshot hostile " + shell_quote((tmp / "v2.md").string()) + " --label v2");
+    run("feed --out " + shell_quote((tmp / "out.xml").string()));
+    check_atom(gt_test::read_file(tmp / "out.xml"), tmp.path());
 }
