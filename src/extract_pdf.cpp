@@ -65,6 +65,12 @@ struct Page {
     std::vector<Line> lines;
 };
 
+// Words [begin, end) of a line.
+struct Segment {
+    const Line* line = nullptr;
+    std::size_t begin = 0, end = 0;
+};
+
 // A block under construction: the lines it is made of, and what the text should drop from them.
 struct Draft {
     BlockKind kind = BlockKind::paragraph;
@@ -78,6 +84,9 @@ struct Draft {
     double cont_x0 = -1;        // x of continuation lines once known
     std::size_t skip_first = 0; // leading words of the first line not part of the text
     std::vector<const Line*> lines;
+    // Table rows: where each cell starts, and the words of each cell as (line, first, end).
+    std::vector<double> cell_x;
+    std::vector<std::vector<Segment>> cells;
 };
 
 // ---- small text helpers ------------------------------------------------------------------------
@@ -177,7 +186,7 @@ long leading_integer(std::string_view n) {
     return v;
 }
 
-bool is_bullet(const Word& w, bool symbol_font) {
+bool is_bullet(const Word& w, double gap_after) {
     if (code_point_count(w.text) != 1)
         return false;
     char32_t c = first_code_point(w.text);
@@ -204,9 +213,9 @@ bool is_bullet(const Word& w, bool symbol_font) {
     default:
         break;
     }
-    if (c >= 0xE000 && c <= 0xF8FF) // private-use glyphs of symbol fonts
-        return true;
-    return symbol_font && (c == 'o' || c == 'q' || c == 'v' || c == 0xA7 || c == 0xD8);
+    // Private-use glyphs of symbol fonts; "o" set apart from the text (Word's second-level
+    // bullet, often in Courier New).
+    return (c >= 0xE000 && c <= 0xF8FF) || (c == 'o' && gap_after > 0.5 * w.size);
 }
 
 // "a)", "(a)", "iv)", "(iv)", "1)", "(1)": a list label kept in the item's text.
@@ -221,6 +230,17 @@ bool is_list_label(std::string_view w) {
         return inner.size() <= 2;
     if (inner.size() == 1)
         return is_letter(inner[0]);
+    return std::all_of(inner.begin(), inner.end(),
+                       [](char c) { return c == 'i' || c == 'v' || c == 'x'; });
+}
+
+// "i.", "iv.", "b.": a list label with a full stop (set apart from the text by a wide gap).
+bool is_dotted_label(std::string_view w) {
+    if (w.size() < 2 || w.size() > 5 || w.back() != '.')
+        return false;
+    std::string_view inner = w.substr(0, w.size() - 1);
+    if (inner.size() == 1 && is_lower(inner[0]))
+        return true;
     return std::all_of(inner.begin(), inner.end(),
                        [](char c) { return c == 'i' || c == 'v' || c == 'x'; });
 }
@@ -267,12 +287,13 @@ bool looks_like_page_number(std::string_view s) {
 
 // ---- pass 1: words and lines -------------------------------------------------------------------
 
-std::string line_text(const Line& line, std::size_t skip = 0) {
+std::string line_text(const Line& line, std::size_t skip = 0, std::size_t end = SIZE_MAX) {
     std::string out;
-    for (std::size_t i = skip; i < line.words.size(); ++i) {
+    end = std::min(end, line.words.size());
+    for (std::size_t i = skip; i < end; ++i) {
         const Word& w = line.words[i];
         out += w.text;
-        if (i + 1 < line.words.size()) {
+        if (i + 1 < end) {
             const Word& next = line.words[i + 1];
             double gap = next.x0 - w.x1;
             if (w.space_after || gap > 0.12 * std::min(w.size, next.size))
@@ -309,8 +330,8 @@ void finish_line(Line& line) {
     if (letters > 0)
         line.bold = bold_letters * 10 >= letters * 9;
     else
-        line.bold = std::all_of(line.words.begin(), line.words.end(),
-                                [](const Word& w) { return w.bold; });
+        line.bold =
+            std::all_of(line.words.begin(), line.words.end(), [](const Word& w) { return w.bold; });
 }
 
 void build_lines(Page& page, std::vector<Word>& words, std::size_t page_index) {
@@ -629,7 +650,7 @@ class Builder {
             return l.x1 >= s_.right_edge - 10;
         const Word& before = l.words[n - 2];
         bool leaders = before.text.find("....") != std::string::npos;
-        return leaders || l.words[n - 1].x0 - before.x1 > 2 * l.size;
+        return leaders || l.words[n - 1].x0 - before.x1 > 1.5 * l.size;
     }
 
     // The previous line ends a sentence and the next line's first word would have fitted on it.
@@ -682,6 +703,68 @@ class Builder {
         for (auto& n : pending_notes_)
             out_.push_back(std::move(n));
         pending_notes_.clear();
+    }
+
+    // Indices of the words that start a new table cell: after a gap far wider than a space.
+    std::vector<std::size_t> cell_breaks(const Line& l) const {
+        std::vector<std::size_t> breaks;
+        for (std::size_t i = 1; i < l.words.size(); ++i)
+            if (l.words[i].x0 - l.words[i - 1].x1 > 1.5 * l.size)
+                breaks.push_back(i);
+        return breaks;
+    }
+
+    // The column of a table row a word falls in.
+    static std::size_t column(const Draft& d, double x) {
+        std::size_t k = 0;
+        for (std::size_t c = 0; c < d.cell_x.size(); ++c)
+            if (d.cell_x[c] <= x + 6)
+                k = c;
+        return k;
+    }
+
+    void add_to_row(Draft& d, const Line& l) {
+        std::size_t begin = 0;
+        while (begin < l.words.size()) {
+            std::size_t k = column(d, l.words[begin].x0);
+            std::size_t end = begin + 1;
+            while (end < l.words.size() && column(d, l.words[end].x0) == k)
+                ++end;
+            d.cells[k].push_back({&l, begin, end});
+            begin = end;
+        }
+        d.lines.push_back(&l);
+    }
+
+    void start_row(const Line& l, std::size_t page, const std::vector<std::size_t>& breaks) {
+        start(BlockKind::table_row, l, page);
+        Draft& d = *open_;
+        d.lines.clear();
+        d.cell_x.push_back(l.x0);
+        for (std::size_t b : breaks)
+            d.cell_x.push_back(l.words[b].x0);
+        d.cells.resize(d.cell_x.size());
+        add_to_row(d, l);
+    }
+
+    // A line continues a table row when it sits in the row's columns other than the first
+    // (a cell's text wrapping), or on the row's own baseline.
+    bool continues_row(const Draft& d, const Line& l, bool new_page) const {
+        const Line& prev = *d.lines.back();
+        if (!new_page && l.y0 - prev.y1 > s_.para_gap)
+            return false;
+        if (!new_page && l.y1 < d.lines.front()->y0)
+            return false;
+        if (std::abs(l.size - d.size) > 0.6 || d.cell_x.size() < 2)
+            return false;
+        if (l.x0 < d.cell_x[1] - 6) {
+            double centre = (l.y0 + l.y1) / 2;
+            return !new_page && std::any_of(d.lines.begin(), d.lines.end(), [&](const Line* o) {
+                return centre >= o->y0 && centre <= o->y1;
+            });
+        }
+        return std::any_of(d.cell_x.begin() + 1, d.cell_x.end(),
+                           [&](double x) { return std::abs(l.x0 - x) <= 6; });
     }
 
     bool continues(const Draft& d, const Line& l, bool new_page) const {
@@ -738,18 +821,27 @@ class Builder {
                 return;
             }
         }
-        bool symbol = false; // the bullet's font is not kept; private-use glyphs cover it
-        if (l.words.size() > 1 && (is_bullet(first, symbol) || is_list_label(first.text))) {
+        if (l.words.size() > 1 && (is_bullet(first, l.words[1].x0 - first.x1) ||
+                                   is_list_label(first.text) || is_dotted_label(first.text))) {
             double gap = l.words[1].x0 - first.x1;
-            if (gap > 0.2 * first.size || !is_list_label(first.text)) {
-                bool label = is_list_label(first.text);
+            bool label = is_list_label(first.text) || is_dotted_label(first.text);
+            double needed = is_dotted_label(first.text) ? 0.5 : 0.2;
+            if (!label || gap > needed * first.size) {
                 start(BlockKind::list_item, l, page, label ? 0 : 1);
                 if (label)
                     open_->text_x0 = l.words[1].x0;
                 return;
             }
         }
-        if (open_ && continues(*open_, l, new_page)) {
+        if (open_ && open_->kind == BlockKind::table_row && continues_row(*open_, l, new_page)) {
+            add_to_row(*open_, l);
+            return;
+        }
+        if (auto breaks = cell_breaks(l); !breaks.empty() && !contents_entry(l)) {
+            start_row(l, page, breaks);
+            return;
+        }
+        if (open_ && open_->kind != BlockKind::table_row && continues(*open_, l, new_page)) {
             Draft& d = *open_;
             if (d.kind != BlockKind::list_item && d.cont_x0 < 0)
                 d.cont_x0 = l.x0;
@@ -870,11 +962,11 @@ bool ends_with_hyphen(std::string_view w) {
     return w.size() >= 2 && (w.back() == '-') && is_letter(w[w.size() - 2]);
 }
 
-std::string draft_text(const Draft& d, const Hyphenation& hy) {
+// Join segments of consecutive lines, rejoining words hyphenated at the line ends.
+std::string join_segments(const std::vector<Segment>& segments, const Hyphenation& hy) {
     std::string out;
-    for (std::size_t i = 0; i < d.lines.size(); ++i) {
-        const Line& l = *d.lines[i];
-        std::string t = line_text(l, i == 0 ? d.skip_first : 0);
+    for (const Segment& seg : segments) {
+        std::string t = line_text(*seg.line, seg.begin, seg.end);
         if (t.empty())
             continue;
         if (!out.empty()) {
@@ -894,6 +986,25 @@ std::string draft_text(const Draft& d, const Hyphenation& hy) {
         out += t;
     }
     return text::normalise_lossy(out);
+}
+
+std::string draft_text(const Draft& d, const Hyphenation& hy) {
+    if (d.kind == BlockKind::table_row) {
+        std::string out;
+        for (const auto& cell : d.cells) {
+            std::string t = join_segments(cell, hy);
+            if (t.empty())
+                continue;
+            if (!out.empty())
+                out += " | ";
+            out += t;
+        }
+        return out;
+    }
+    std::vector<Segment> segments;
+    for (std::size_t i = 0; i < d.lines.size(); ++i)
+        segments.push_back({d.lines[i], i == 0 ? d.skip_first : 0, d.lines[i]->words.size()});
+    return join_segments(segments, hy);
 }
 
 void learn_hyphenation(const std::vector<Draft>& drafts, Hyphenation& hy) {

@@ -243,3 +243,26 @@ TEST_CASE("extract_pdf reports bad PDFs as input errors") {
                            "the PDF has no text layer (scanned?); guidetrack cannot extract it");
     }
 }
+
+TEST_CASE("extract_pdf reads two-column tables as rows with wrapped cells") {
+    pdfgen::Page page;
+    auto put = [&](double x, double y, const std::string& text) {
+        page.runs.push_back(pdfgen::Run{x, y, 11, pdfgen::Font::regular, text});
+    };
+    put(72, 100, "This table lists the changes made since the last edition.");
+    put(72, 130, "Paragraph 18");
+    put(200, 130, "Early help - amended to reflect the duties which");
+    put(200, 144, "apply to all staff");
+    put(72, 164, "Paragraph 19");
+    put(200, 164, "Abuse and neglect - heading amended");
+    auto result = extract_pdf(pdfgen::write({page}));
+    REQUIRE(result.ok());
+    const Document& doc = *result;
+    REQUIRE(doc.blocks.size() == 3);
+    CHECK(doc.blocks[0].kind == BlockKind::paragraph);
+    CHECK(doc.blocks[1].kind == BlockKind::table_row);
+    CHECK(doc.blocks[1].text ==
+          "Paragraph 18 | Early help - amended to reflect the duties which apply to all staff");
+    CHECK(doc.blocks[2].kind == BlockKind::table_row);
+    CHECK(doc.blocks[2].text == "Paragraph 19 | Abuse and neglect - heading amended");
+}
