@@ -348,3 +348,43 @@ TEST_CASE("catalog: bad catalogues are input errors naming the entry", "[check][
     TempDir tmp;
     CHECK(check::load_catalog(tmp / "none.json").error().kind == ErrorKind::input);
 }
+
+TEST_CASE("check: --report in md, json and html, and --feed", "[check]") {
+    Fixture f;
+    f.server.script("/a.md", {markdown(sample("v1.md")), markdown(sample("v2.md"))});
+    f.track("alpha", "/a.md");
+    f.track("gone", "/gone.md");
+    auto md = (f.tmp / "report.md").string();
+    auto js = (f.tmp / "report.json").string();
+    auto html = (f.tmp / "report.html").string();
+    auto atom = (f.tmp / "feed.xml").string();
+
+    REQUIRE(f.check({"--report", md, "--feed", atom}).code == 3);
+    std::string text = gt_test::read_file(md);
+    CHECK(text.find("# Changes to tracked guidance") == 0);
+    CHECK(text.find("## First versions recorded") != std::string::npos);
+    CHECK(text.find("`gone`): " + f.server.url("/gone.md") + ": HTTP 404 Not Found") !=
+          std::string::npos);
+
+    auto r = f.check({"alpha", "--report", js, "--format", "json", "--feed", atom});
+    REQUIRE(r.code == 1);
+    auto j = nlohmann::json::parse(gt_test::read_file(js));
+    CHECK(j["result"] == "changed");
+    REQUIRE(j["notices"].size() == 1);
+    CHECK(j["notices"][0]["id"] == "alpha");
+    CHECK(j["notices"][0]["notice"]["items"].size() == j["documents"][0]["items"]);
+    std::string feed = gt_test::read_file(atom);
+    CHECK(feed.find("<feed") != std::string::npos);
+    CHECK(feed.find("<entry>") != std::string::npos);
+
+    // The same run rendered as Markdown and HTML names the document and its versions.
+    f.server.set("/a.md", markdown(sample("v3.md")));
+    REQUIRE(f.check({"alpha", "--report", html, "--format", "html"}).code == 1);
+    std::string page = gt_test::read_file(html);
+    CHECK(page.find("<!DOCTYPE html>") == 0);
+    CHECK(page.find("Content-Security-Policy") != std::string::npos);
+    CHECK(page.find("<h2>Document alpha</h2>") != std::string::npos);
+    CHECK(page.find("<script") == std::string::npos);
+
+    CHECK(f.check({"--report", md, "--format", "docx"}).code == 2);
+}

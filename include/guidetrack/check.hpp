@@ -114,4 +114,16 @@ Summary summarise(const std::vector<Outcome>& outcomes);
 // {"schema_version", "result": "unchanged"|"changed"|"failed", "exit_code", "counts", "documents"}
 nlohmann::json to_json(const std::vector<Outcome>& outcomes);
 
+// ---- The report of one run (check --report FILE --format md|json|html) ----
+
+enum class ReportFormat { markdown, json, html };
+
+// "md" / "markdown", "json", "html".
+Result<ReportFormat> parse_report_format(std::string_view name);
+
+// Every notice of the run, then the first versions recorded and the failures. generated_at: an
+// ISO 8601 time printed in the report (the caller's clock, so tests can fix it).
+std::string render_report(const std::vector<Outcome>& outcomes, ReportFormat format,
+                          const std::string& generated_at);
+
 } // namespace guidetrack::check

@@ -8,11 +8,15 @@
 
 #include "guidetrack/check.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "guidetrack/feed.hpp"
 #include "guidetrack/store.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace guidetrack::cli {
@@ -28,7 +32,36 @@ struct CheckOptions {
     std::size_t max_size_mib = extract::default_max_input_bytes >> 20;
     bool json = false;
     bool minor = false;
+    std::string report, report_format = "md", feed;
 };
+
+// Write through a temporary file and a rename, so a published report is never half written.
+Result<void> write_atomically(const std::string& path, const std::string& content) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            return runtime_error("cannot write '" + path + "'");
+        out << content;
+        out.flush();
+        if (!out)
+            return runtime_error("cannot write '" + path + "'");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec)
+        return runtime_error("cannot write '" + path + "': " + ec.message());
+    return {};
+}
+
+std::string now_utc() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -62,6 +95,7 @@ std::string progress_bar(std::size_t done, std::size_t total) {
 }
 
 Result<int> run_check(Context& ctx, const CheckOptions& opts) {
+    GT_TRY(auto report_format, check::parse_report_format(opts.report_format));
     GT_TRY(auto store, store::Store::open(store_location(ctx)));
     check::Options options;
     options.jobs = opts.jobs;
@@ -99,6 +133,14 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     }
     GT_TRY(auto outcomes, check::run(store, opts.ids, options));
     check::Summary s = check::summarise(outcomes);
+    // Reports and feeds are written whatever happened, so a failed fetch still publishes them.
+    if (!opts.report.empty())
+        GT_CHECK(write_atomically(opts.report,
+                                  check::render_report(outcomes, report_format, now_utc())));
+    if (!opts.feed.empty()) {
+        GT_TRY(auto feed, feed::build_feed(store, {}));
+        GT_CHECK(write_atomically(opts.feed, feed::to_atom(feed)));
+    }
     if (opts.json) {
         ctx.out << check::to_json(outcomes).dump(2) << "\n";
         return s.exit_code();
@@ -150,6 +192,16 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--max-size", opts->max_size_mib, "Largest document accepted, in MiB")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
         ->default_str("256");
+    sub->add_option("--report", opts->report,
+                    "Write the notices of everything that changed in this run to FILE")
+        ->type_name("FILE");
+    sub->add_option("--format", opts->report_format,
+                    "Format of the --report file: md, json or html")
+        ->check(CLI::IsMember({"md", "markdown", "json", "html"}))
+        ->default_str("md");
+    sub->add_option("--feed", opts->feed,
+                    "Write the Atom feed of every recorded change (all documents) to FILE")
+        ->type_name("FILE");
     sub->add_flag("--minor", opts->minor, "Count minor (typographic) notice items too");
     sub->add_flag("--json", opts->json,
                   "Print the outcome as JSON (result: unchanged, changed or failed)");
