@@ -467,6 +467,8 @@ struct Draft {
     bool generic = false; // a description without quotes: may merge with neighbours
     std::string term;     // definition_updated: the term
     bool skip = false;
+    bool bullets = false;      // added / removed: bullet points only
+    std::string whole_section; // added / removed: the heading of a whole section added or removed
 };
 
 struct Classified {
@@ -642,6 +644,11 @@ class Builder {
             return d;
         }
         d.item.kind = added ? ItemKind::paragraph_added : ItemKind::paragraph_removed;
+        d.bullets = b.kind == BlockKind::list_item;
+        if (b.kind == BlockKind::heading) {
+            d.whole_section = b.text;
+            d.item.where.previous_numbering = !added;
+        }
         if (letters_key(b.text).empty()) {
             // A stray "*" or rule: formatting, not guidance.
             d.item.kind = ItemKind::typographic;
@@ -947,6 +954,17 @@ bool mergeable(const Draft& a, const Draft& b) {
     if (!wa.footnote.empty() || !wb.footnote.empty() ||
         wa.previous_numbering != wb.previous_numbering)
         return false;
+    if (a.item.kind == ItemKind::paragraph_added || a.item.kind == ItemKind::paragraph_removed) {
+        // The paragraphs of a section added or removed with its heading; a paragraph and its
+        // bullet points; consecutive paragraphs.
+        if (!a.whole_section.empty() &&
+            std::find(wb.section.begin(), wb.section.end(), a.whole_section) != wb.section.end())
+            return true;
+        if (!wb.paragraph.empty() && wb.paragraph == last_paragraph(wa))
+            return true;
+        if (!b.whole_section.empty())
+            return false;
+    }
     long last = as_number(last_paragraph(wa)), next = as_number(wb.paragraph);
     if (last < 0 || next != last + 1)
         return false;
@@ -977,13 +995,19 @@ void merge_into(Draft& a, Draft& b) {
         wa.page_last.clear();
     if (wa.paragraph_last == wa.paragraph)
         wa.paragraph_last.clear();
+    a.bullets = a.bullets && b.bullets;
+    std::size_t n = a.item.parts.size() + b.item.parts.size();
+    std::string what = a.bullets ? std::to_string(n) + " bullet points" : "new paragraphs";
     switch (a.item.kind) {
     case ItemKind::paragraph_added:
-        a.item.description =
-            "added new paragraphs (" + excerpt(a.item.parts.front().new_text) + ")";
+        if (a.whole_section.empty())
+            a.item.description =
+                "added " + what + " (" + excerpt(a.item.parts.front().new_text) + ")";
         break;
     case ItemKind::paragraph_removed:
-        a.item.description = "removed paragraphs (" + excerpt(a.item.parts.front().old_text) + ")";
+        if (a.whole_section.empty())
+            a.item.description = "removed " + (a.bullets ? what : std::string("paragraphs")) +
+                                 " (" + excerpt(a.item.parts.front().old_text) + ")";
         break;
     case ItemKind::wording_amended:
         a.item.description = "amended the wording";

@@ -435,3 +435,35 @@ TEST_CASE("notice: JSON carries kind, severity, locations, texts and edits", "[n
         CHECK(rebuilt_new == item["new_text"]);
     }
 }
+
+TEST_CASE("notice: a section added with its paragraphs and bullets is one item", "[notice]") {
+    model::Document a;
+    model::Block h1;
+    h1.kind = model::BlockKind::heading;
+    h1.level = 2;
+    h1.text = "Training";
+    a.blocks.push_back(h1);
+    a.blocks.push_back(para("1", "All staff should receive safeguarding training at induction."));
+    a.blocks.push_back(para("2", "Training should be refreshed at least every two years."));
+    model::Document b = a;
+    model::Block h2 = h1;
+    h2.text = "Working with volunteers";
+    b.blocks.push_back(h2);
+    b.blocks.push_back(para("3", "Volunteers who work with children need a suitable check."));
+    b.blocks.push_back(para("4", "Volunteers should know whom to tell about a concern:"));
+    for (const char* bullet : {"the designated safeguarding lead", "the deputy lead",
+                               "the headteacher, if neither is available"}) {
+        model::Block li;
+        li.kind = model::BlockKind::list_item;
+        li.text = bullet;
+        b.blocks.push_back(li);
+    }
+    model::assign_sections(a);
+    model::assign_sections(b);
+    auto n = notice_of(a, b);
+    INFO(render::notice_text(n));
+    REQUIRE(n.items.size() == 1);
+    CHECK(render::item_line(n.items[0]) ==
+          "Paragraphs 3 to 4: added the section 'Working with volunteers'");
+    CHECK(n.items[0].parts.size() == 6);
+}
