@@ -203,7 +203,7 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--files", opts->files,
                     "Compare two files (PDF, HTML, Markdown or text) instead of stored versions")
         ->expected(2)
-        ->type_name("OLD NEW");
+        ->type_name("FILE");
     sub->add_option("--title", opts->title,
                     "The document title to print (default: the stored "
                     "title, else the document's first heading)")
