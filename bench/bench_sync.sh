@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Sync benchmark: push a store holding a long history to an empty remote with `guidetrack sync`
+# (libgit2) and with `git push` of the same refs, in the same run, and give the ratio.
+# The store is the store benchmark's replay of the Open Terms Archive "pga-versions" bundle
+# (bench/store_replay, thousands of versions over 134 Markdown documents); with LIMIT, only the
+# first LIMIT commits of the bundle are replayed. Also times an incremental sync (one new version).
+# Usage: bash bench/bench_sync.sh [BUILD_DIR] [LIMIT]   (default build-bench; configured here)
+# Needs $GUIDETRACK_CORPUS (default ../shared/corpus).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build-bench}"
+limit="${2:-0}"
+corpus="${GUIDETRACK_CORPUS:-../shared/corpus}"
+bundle="$corpus/ota-pga/pga-versions.bundle"
+[ -f "$bundle" ] || { echo "no bundle at $bundle (set GUIDETRACK_CORPUS)"; exit 77; }
+
+cmake -S . -B "$build" -DGUIDETRACK_BENCH=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target store_replay guidetrack >/dev/null
+gt="$PWD/$build/guidetrack"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+git clone -q "$bundle" "$work/src" 2>/dev/null
+range=HEAD
+if [ "$limit" -gt 0 ]; then
+  range=$(git -C "$work/src" rev-list --reverse HEAD | sed -n "${limit}p")
+fi
+git -C "$work/src" log --reverse --raw --no-abbrev --no-renames --diff-filter=AM \
+  --format='C %H %ct' "$range" > "$work/list.txt"
+grep '^:' "$work/list.txt" | grep '\.md$' | awk '{print $4}' \
+  | git -C "$work/src" cat-file --batch > "$work/blobs.bin"
+"$build/bench/store_replay" "$work/list.txt" "$work/blobs.bin" "$work/store" > "$work/replay.txt"
+commits=$(git --git-dir="$work/store" rev-list --all | wc -l)
+refs=$(git --git-dir="$work/store" for-each-ref | wc -l)
+store_mib=$(du -sm "$work/store" | cut -f1)
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+git init -q --bare "$work/by-sync.git"
+t0=$(now)
+"$gt" --store "$work/store" sync --push-only --remote "$work/by-sync.git" > "$work/sync.out"
+t1=$(now)
+git init -q --bare "$work/by-git.git"
+t2=$(now)
+git --git-dir="$work/store" push -q "$work/by-git.git" 'refs/heads/*:refs/heads/*' \
+  'refs/tags/*:refs/tags/*'
+t3=$(now)
+sync_s=$(secs "$t0" "$t1")
+git_s=$(secs "$t2" "$t3")
+ratio=$(python3 -c "print(f'{($t1 - $t0) / max($t3 - $t2, 0.001):.1f}')")
+same=$(diff <(git --git-dir="$work/by-sync.git" for-each-ref) \
+  <(git --git-dir="$work/by-git.git" for-each-ref) >/dev/null && echo yes || echo NO)
+sync_mib=$(du -sm "$work/by-sync.git" | cut -f1)
+git_mib=$(du -sm "$work/by-git.git" | cut -f1)
+
+# Incremental: one more version of one document, then sync again.
+doc=$(git --git-dir="$work/store" for-each-ref --format='%(refname:lstrip=2)' refs/heads | head -1)
+printf '# Benchmark\n\nOne more paragraph at %s.\n' "$(date +%s%N)" \
+  | "$gt" --store "$work/store" snapshot "$doc" - --format md >/dev/null
+t4=$(now)
+"$gt" --store "$work/store" sync > "$work/sync2.out"
+t5=$(now)
+
+echo "store: $commits commits, $refs refs, $store_mib MiB ($(cat "$work/replay.txt"))"
+echo "| push of the whole store to an empty remote | wall s | remote MiB |"
+echo "|---|---|---|"
+echo "| guidetrack sync (libgit2) | $sync_s | $sync_mib |"
+echo "| git push | $git_s | $git_mib |"
+echo "ratio: ${ratio}x; same refs on both remotes: $same"
+echo "incremental sync of one new version: $(secs "$t4" "$t5") s"
