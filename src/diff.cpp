@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -187,6 +189,10 @@ class Comparer {
         match_exact_moves();
         pair_gaps();
         match_similar_moves();
+        // Similarity is settled: drop the sorted token lists before the word diffs need memory.
+        for (auto* side : {&old_, &new_})
+            for (auto& s : side->sorted)
+                s.reset();
         return build();
     }
 
@@ -409,6 +415,11 @@ class Comparer {
             change.edits = detail::word_edits(a, *old_.tokens[i], ia, b, *new_.tokens[j], ib);
         else
             change.edits = {WordEdit{EditOp::equal, b}};
+        // Each block is diffed once: its tokens are not needed again.
+        old_.tokens[i].reset();
+        old_.ids[i].reset();
+        new_.tokens[j].reset();
+        new_.ids[j].reset();
         return words_changed || change.links_changed;
     }
 
@@ -617,7 +628,9 @@ std::string describe_renumbering(const std::vector<Renumbering>& ranges) {
     return out;
 }
 
-nlohmann::json to_json(const ChangeSet& changes) {
+namespace {
+
+nlohmann::json json_head(const ChangeSet& changes) {
     nlohmann::json out;
     out["schema_version"] = json_schema_version;
     out["options"] = {{"ignore_typography", changes.options.ignore_typography},
@@ -632,33 +645,60 @@ nlohmann::json to_json(const ChangeSet& changes) {
                       {"renumbered_paragraphs", s.renumbered_paragraphs},
                       {"words_added", s.words_added},
                       {"words_removed", s.words_removed}};
+    return out;
+}
+
+nlohmann::json change_json(const Change& c) {
+    nlohmann::json j;
+    j["kind"] = kind_name(c.kind);
+    j["old"] = anchor_json(c.old_anchor);
+    j["new"] = anchor_json(c.new_anchor);
+    j["old_block"] = c.old_block ? model::to_json(*c.old_block) : nlohmann::json(nullptr);
+    j["new_block"] = c.new_block ? model::to_json(*c.new_block) : nlohmann::json(nullptr);
+    nlohmann::json edits = nlohmann::json::array();
+    for (const WordEdit& e : c.edits)
+        edits.push_back({{"op", op_name(e.op)}, {"text", e.text}});
+    j["edits"] = std::move(edits);
+    j["amended_too"] = c.amended_too;
+    j["links_changed"] = c.links_changed;
+    nlohmann::json ranges = nlohmann::json::array();
+    for (const Renumbering& r : c.renumbering)
+        ranges.push_back({{"old_first", r.old_first},
+                          {"old_last", r.old_last},
+                          {"new_first", r.new_first},
+                          {"new_last", r.new_last}});
+    j["renumbering"] = std::move(ranges);
+    if (c.kind == ChangeKind::renumbered)
+        j["description"] = describe_renumbering(c.renumbering);
+    return j;
+}
+
+} // namespace
+
+nlohmann::json to_json(const ChangeSet& changes) {
+    nlohmann::json out = json_head(changes);
     nlohmann::json list = nlohmann::json::array();
-    for (const Change& c : changes.changes) {
-        nlohmann::json j;
-        j["kind"] = kind_name(c.kind);
-        j["old"] = anchor_json(c.old_anchor);
-        j["new"] = anchor_json(c.new_anchor);
-        j["old_block"] = c.old_block ? model::to_json(*c.old_block) : nlohmann::json(nullptr);
-        j["new_block"] = c.new_block ? model::to_json(*c.new_block) : nlohmann::json(nullptr);
-        nlohmann::json edits = nlohmann::json::array();
-        for (const WordEdit& e : c.edits)
-            edits.push_back({{"op", op_name(e.op)}, {"text", e.text}});
-        j["edits"] = std::move(edits);
-        j["amended_too"] = c.amended_too;
-        j["links_changed"] = c.links_changed;
-        nlohmann::json ranges = nlohmann::json::array();
-        for (const Renumbering& r : c.renumbering)
-            ranges.push_back({{"old_first", r.old_first},
-                              {"old_last", r.old_last},
-                              {"new_first", r.new_first},
-                              {"new_last", r.new_last}});
-        j["renumbering"] = std::move(ranges);
-        if (c.kind == ChangeKind::renumbered)
-            j["description"] = describe_renumbering(c.renumbering);
-        list.push_back(std::move(j));
-    }
+    for (const Change& c : changes.changes)
+        list.push_back(change_json(c));
     out["changes"] = std::move(list);
     return out;
+}
+
+void write_json(std::ostream& out, const ChangeSet& changes, const nlohmann::json& extra) {
+    nlohmann::json head = json_head(changes);
+    if (extra.is_object())
+        for (const auto& [key, value] : extra.items())
+            head[key] = value;
+    out << "{\n";
+    for (const auto& [key, value] : head.items())
+        out << "  " << nlohmann::json(key).dump() << ": " << value.dump() << ",\n";
+    out << "  \"changes\": [";
+    bool first = true;
+    for (const Change& c : changes.changes) {
+        out << (first ? "\n    " : ",\n    ") << change_json(c).dump();
+        first = false;
+    }
+    out << (first ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 } // namespace guidetrack::diff

@@ -19,6 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,5 +111,9 @@ std::string describe_renumbering(const std::vector<Renumbering>& ranges);
 
 // The change model as JSON, with "schema_version" (documented in docs/json.md).
 nlohmann::json to_json(const ChangeSet& changes);
+// The same JSON written change by change (one change a line), so that a large diff never holds
+// the whole JSON tree in memory; `extra` members (an object, e.g. "from" and "to") are added at
+// the top level.
+void write_json(std::ostream& out, const ChangeSet& changes, const nlohmann::json& extra);
 
 } // namespace guidetrack::diff

@@ -142,10 +142,7 @@ Result<int> run_diff(Context& ctx, const DiffOptions& opts) {
     const int code = changes.empty() ? exit_code::success : exit_code::changes;
 
     if (opts.json) {
-        nlohmann::json j = diff::to_json(changes);
-        j["from"] = a.json;
-        j["to"] = b.json;
-        ctx.out << j.dump(2) << "\n";
+        diff::write_json(ctx.out, changes, {{"from", a.json}, {"to", b.json}});
         return code;
     }
 
