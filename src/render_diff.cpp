@@ -130,6 +130,10 @@ class WordBuilder {
         std::string_view core = s.substr(lead, last - lead + 1);
         if (lead > 0)
             pending_space_ = true;
+        // In colour, a replacement would read as one word ("forlead"): keep the two apart.
+        if (color_ && op == EditOp::added && !words_.empty() &&
+            words_.back().pieces.back().style == Style::removed)
+            pending_space_ = true;
         Style style = op == EditOp::removed ? Style::removed : Style::added;
         // Without colour, the opening marker starts the word and the run's first word glues on.
         if (!color_)
