@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <random>
 #include <thread>
@@ -632,39 +634,71 @@ Result<std::string> Store::original(std::string_view id, const VersionInfo& v) c
 
 namespace {
 
+// A tree being built: name -> (mode, id). Written in git's tree order by Writer::write_tree.
+struct TreeDraft {
+    struct Entry {
+        git_filemode_t mode;
+        git_oid id;
+    };
+    std::map<std::string, Entry> entries;
+};
+
 struct Writer {
     Store::Impl& impl;
 
-    Result<git_oid> blob(std::string_view data) {
+    // Objects go straight into the in-memory pack. Going through git_odb_write would first look
+    // for the object on disk, and every miss there rescans the pack folder: most of the cost of
+    // a snapshot, for objects that are new by construction.
+    Result<git_oid> object(git_object_t type, const void* data, std::size_t size) {
         git_oid oid;
-        int rc = git_blob_create_from_buffer(&oid, impl.repo.get(), data.data(), data.size());
+        int rc = git_odb_hash(&oid, data, size, type);
+        if (rc >= 0)
+            rc = impl.mempack->write(impl.mempack, &oid, data, size, type);
         if (rc < 0)
-            return git_failure("writing a blob", rc);
+            return git_failure("writing an object", rc);
         return oid;
     }
 
-    Result<TreeBuilderPtr> builder(const git_tree* base) {
-        git_treebuilder* tb = nullptr;
-        int rc = git_treebuilder_new(&tb, impl.repo.get(), base);
-        if (rc < 0)
-            return git_failure("building a tree", rc);
-        return TreeBuilderPtr(tb);
+    Result<git_oid> blob(std::string_view data) {
+        return object(GIT_OBJECT_BLOB, data.data(), data.size());
     }
 
-    Result<void> put(git_treebuilder* tb, const std::string& name, const git_oid& oid,
+    Result<TreeDraft> builder(const git_tree* base) {
+        TreeDraft draft;
+        if (base) {
+            for (std::size_t i = 0, n = git_tree_entrycount(base); i < n; ++i) {
+                const git_tree_entry* e = git_tree_entry_byindex(base, i);
+                draft.entries[git_tree_entry_name(e)] = {git_tree_entry_filemode(e),
+                                                         *git_tree_entry_id(e)};
+            }
+        }
+        return draft;
+    }
+
+    Result<void> put(TreeDraft& tb, const std::string& name, const git_oid& oid,
                      git_filemode_t mode = GIT_FILEMODE_BLOB) {
-        int rc = git_treebuilder_insert(nullptr, tb, name.c_str(), &oid, mode);
-        if (rc < 0)
-            return git_failure("adding " + name + " to a tree", rc);
+        tb.entries[name] = {mode, oid};
         return {};
     }
 
-    Result<git_oid> write_tree(git_treebuilder* tb) {
-        git_oid oid;
-        int rc = git_treebuilder_write(&oid, tb);
-        if (rc < 0)
-            return git_failure("writing a tree", rc);
-        return oid;
+    Result<git_oid> write_tree(const TreeDraft& tb) {
+        // git orders tree entries by name, comparing a subtree's name as if it ended in '/'.
+        std::vector<std::pair<std::string, const TreeDraft::Entry*>> order;
+        for (const auto& [name, e] : tb.entries)
+            order.emplace_back(name + (e.mode == GIT_FILEMODE_TREE ? "/" : ""), &e);
+        std::sort(order.begin(), order.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string buf;
+        for (const auto& [key, e] : order) {
+            char mode[16];
+            std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(e->mode));
+            buf += mode;
+            buf += ' ';
+            buf += e->mode == GIT_FILEMODE_TREE ? key.substr(0, key.size() - 1) : key;
+            buf += '\0';
+            buf.append(reinterpret_cast<const char*>(e->id.id), GIT_OID_RAWSZ);
+        }
+        return object(GIT_OBJECT_TREE, buf.data(), buf.size());
     }
 
     // A commit in the in-memory pack; no ref moves here.
@@ -676,12 +710,14 @@ struct Writer {
         if (rc < 0)
             return git_failure("reading a new tree", rc);
         TreePtr tree(t);
-        git_oid oid;
+        git_buf buf = GIT_BUF_INIT;
         const git_commit* parents[1] = {parent};
-        rc = git_commit_create(&oid, impl.repo.get(), nullptr, sig.get(), sig.get(), "UTF-8",
-                               message.c_str(), tree.get(), parent ? 1 : 0, parents);
+        rc = git_commit_create_buffer(&buf, impl.repo.get(), sig.get(), sig.get(), "UTF-8",
+                                      message.c_str(), tree.get(), parent ? 1 : 0, parents);
         if (rc < 0)
             return git_failure("writing a commit", rc);
+        auto oid = object(GIT_OBJECT_COMMIT, buf.ptr, buf.size);
+        git_buf_dispose(&buf);
         return oid;
     }
 
@@ -766,8 +802,8 @@ Result<void> Store::track(const DocumentInfo& info_in) {
         }
         GT_TRY(auto tb, w.builder(base.get()));
         GT_TRY(auto doc_blob, w.blob(json_text(document_json(info))));
-        GT_CHECK(w.put(tb.get(), "document.json", doc_blob));
-        GT_TRY(auto tree, w.write_tree(tb.get()));
+        GT_CHECK(w.put(tb, "document.json", doc_blob));
+        GT_TRY(auto tree, w.write_tree(tb));
         std::string msg = subject + "\n\nTitle: " + one_line(info.title) + "\n";
         if (!info.url.empty())
             msg += "Source: " + one_line(info.url) + "\n";
@@ -830,8 +866,6 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
 
     Reader r{impl_->repo.get()};
     Writer w{*impl_};
-    GT_TRY(auto original_blob, w.blob(req.original));
-    GT_TRY(auto text_blob, w.blob(text));
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         GT_TRY(auto tip, r.tip(id));
         if (!tip)
@@ -871,19 +905,16 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         GT_TRY(auto base_tree, r.tree(parent.get()));
         GT_TRY(auto tb, w.builder(base_tree.get()));
         // Drop the previous original if its format differs.
-        git_treebuilder_filter(
-            tb.get(),
-            [](const git_tree_entry* e, void* payload) -> int {
-                std::string_view name = git_tree_entry_name(e);
-                return name.rfind("original.", 0) == 0 &&
-                       name != *static_cast<const std::string*>(payload);
-            },
-            const_cast<std::string*>(&original_name));
+        std::erase_if(tb.entries, [&](const auto& entry) {
+            return entry.first.rfind("original.", 0) == 0 && entry.first != original_name;
+        });
+        GT_TRY(auto original_blob, w.blob(req.original));
+        GT_TRY(auto text_blob, w.blob(text));
         GT_TRY(auto version_blob, w.blob(json_text(version_json(v, original_name))));
-        GT_CHECK(w.put(tb.get(), original_name, original_blob));
-        GT_CHECK(w.put(tb.get(), "text.md", text_blob));
-        GT_CHECK(w.put(tb.get(), "version.json", version_blob));
-        GT_TRY(auto tree, w.write_tree(tb.get()));
+        GT_CHECK(w.put(tb, original_name, original_blob));
+        GT_CHECK(w.put(tb, "text.md", text_blob));
+        GT_CHECK(w.put(tb, "version.json", version_blob));
+        GT_TRY(auto tree, w.write_tree(tb));
 
         std::string shown_date = !v.date.empty() ? v.date : v.retrieved_at.substr(0, 10);
         std::string msg = id + ": record version " + v.label + " (" + shown_date + ")\n\n";
@@ -983,16 +1014,16 @@ Result<ReextractResult> Store::reextract(std::string_view id_view) {
         GT_TRY(auto up_builder, w.builder(up_tree.get()));
         for (const auto& c : changes) {
             GT_TRY(auto b, w.blob(c.text));
-            GT_CHECK(w.put(up_builder.get(), c.commit + ".md", b));
+            GT_CHECK(w.put(up_builder, c.commit + ".md", b));
         }
-        GT_TRY(auto up_oid, w.write_tree(up_builder.get()));
+        GT_TRY(auto up_oid, w.write_tree(up_builder));
         GT_TRY(auto tb, w.builder(base_tree.get()));
-        GT_CHECK(w.put(tb.get(), "upgrades", up_oid, GIT_FILEMODE_TREE));
+        GT_CHECK(w.put(tb, "upgrades", up_oid, GIT_FILEMODE_TREE));
         if (latest_changed) {
             GT_TRY(auto b, w.blob(changes.back().text));
-            GT_CHECK(w.put(tb.get(), "text.md", b));
+            GT_CHECK(w.put(tb, "text.md", b));
         }
-        GT_TRY(auto tree, w.write_tree(tb.get()));
+        GT_TRY(auto tree, w.write_tree(tb));
         std::string msg = id + ": re-extract the text of " + std::to_string(changes.size()) +
                           " version" + (changes.size() == 1 ? "" : "s") +
                           " (technical upgrade)\n\nThe originals are unchanged; guidetrack " +

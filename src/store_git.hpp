@@ -7,6 +7,7 @@
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include <filesystem>
 #include <memory>
@@ -18,7 +19,13 @@ namespace guidetrack::store::detail {
 // long as any handle does.
 class LibGuard {
   public:
-    LibGuard() { git_libgit2_init(); }
+    LibGuard() {
+        git_libgit2_init();
+        // Objects read back are not re-hashed (SHA-1 with collision detection is slow; `git
+        // fsck` checks integrity), and packs are not checked for .keep files on every lookup.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        git_libgit2_opts(GIT_OPT_DISABLE_PACK_KEEP_FILE_CHECKS, 1);
+    }
     ~LibGuard() { git_libgit2_shutdown(); }
     LibGuard(const LibGuard&) = delete;
     LibGuard& operator=(const LibGuard&) = delete;
@@ -39,7 +46,6 @@ using TreePtr = Handle<git_tree, git_tree_free>;
 using TreeEntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
 using BlobPtr = Handle<git_blob, git_blob_free>;
 using RefPtr = Handle<git_reference, git_reference_free>;
-using TreeBuilderPtr = Handle<git_treebuilder, git_treebuilder_free>;
 using SignaturePtr = Handle<git_signature, git_signature_free>;
 using PackBuilderPtr = Handle<git_packbuilder, git_packbuilder_free>;
 using ConfigPtr = Handle<git_config, git_config_free>;

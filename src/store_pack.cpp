@@ -239,6 +239,17 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
         }
     }
     git_odb_refresh(odb.get());
+
+    // Pack the refs too: libgit2 walks the loose refs on every ref write, so thousands of loose
+    // tags would make each snapshot slower than the last. (It takes each loose ref's lock and
+    // checks its value before deleting it, so a concurrent update is not lost.)
+    git_refdb* refdb = nullptr;
+    if ((rc = git_repository_refdb(&refdb, repo.get())) < 0)
+        return git_failure("opening the refs", rc);
+    rc = git_refdb_compress(refdb);
+    git_refdb_free(refdb);
+    if (rc < 0)
+        return git_failure("packing the refs", rc);
     return {};
 }
 
