@@ -70,7 +70,8 @@ std::string_view status_name(Status status) {
 }
 
 Outcome record(store::Store& store, const store::DocumentInfo& doc,
-               const Result<fetch::FetchResult>& fetched, const Options& options) {
+               const Result<fetch::FetchResult>& fetched, const Options& options,
+               const VersionFields& fields) {
     Outcome o = start(doc);
     if (!fetched.ok()) {
         o.status = Status::failed;
@@ -98,6 +99,9 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
     req.format = f.format;
     req.filename = f.filename;
     req.max_bytes = options.fetch.max_bytes;
+    req.label = fields.label;
+    req.date = fields.date;
+    req.note = fields.note;
     auto snap = store.snapshot(req);
     if (!snap.ok()) {
         o.status = Status::failed;
@@ -147,8 +151,9 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
     return o;
 }
 
-Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options) {
-    return record(store, doc, fetch::fetch_document(doc, options.fetch), options);
+Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options,
+                  const VersionFields& fields) {
+    return record(store, doc, fetch::fetch_document(doc, options.fetch), options, fields);
 }
 
 Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,

@@ -279,8 +279,17 @@ TEST_CASE("check: the library records through one Store", "[check]") {
     };
     auto doc = s->document("alpha");
     REQUIRE(doc.ok());
-    auto one = check::check_one(*s, *doc, o);
+    check::VersionFields fields;
+    fields.label = "fetched";
+    fields.date = "2024-02-23";
+    fields.note = "from the test server";
+    auto one = check::check_one(*s, *doc, o, fields);
     CHECK(one.status == check::Status::first);
+    REQUIRE(one.current.has_value());
+    CHECK(one.current->label == "fetched");
+    CHECK(one.current->date == "2024-02-23");
+    CHECK(one.current->note == "from the test server");
+    CHECK(one.current->source == f.server.url("/a.md"));
     doc = s->document("alpha");
     CHECK(doc->etag == "\"1\"");
     auto all = check::run(*s, {}, o);

@@ -90,13 +90,22 @@ struct Options {
     std::function<void(const Outcome&, std::size_t done, std::size_t total)> progress;
 };
 
+// What the caller wants recorded with a new version (the snapshot command's options).
+struct VersionFields {
+    std::string label; // empty: the store's default (the date)
+    std::string date;  // publication date YYYY-MM-DD, may be empty
+    std::string note;
+};
+
 // Record an already-fetched document: snapshot it unless not modified, build the notice when it
 // changed, then remember its validators. Never returns an error: failures are Status::failed.
 Outcome record(store::Store& store, const store::DocumentInfo& doc,
-               const Result<fetch::FetchResult>& fetched, const Options& options = {});
+               const Result<fetch::FetchResult>& fetched, const Options& options = {},
+               const VersionFields& fields = {});
 
 // Fetch and record one tracked document (`snapshot ID` without a file).
-Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options = {});
+Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options = {},
+                  const VersionFields& fields = {});
 
 // Check the named documents (all tracked ones when ids is empty). Input error for an unknown ID
 // or a named document without a URL; otherwise one outcome per document, in ID order.
