@@ -54,7 +54,7 @@ measure() {
   local code=$?
   set -e
   if [ "$code" -gt 1 ]; then echo "failed ($code): $*"; cat "$work/err"; exit 1; fi
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/t" >> "$work/$name"
+  tail -1 "$work/t" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >> "$work/$name"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
