@@ -169,38 +169,49 @@ std::string_view skip_space(std::string_view s) {
     return s;
 }
 
-// Does the content start like an HTML document or fragment? Comments are skipped, since stored
-// texts (Markdown) start with "<!-- page 1 -->" and must not be taken for HTML.
-bool looks_like_html(std::string_view s) {
-    static constexpr std::array<std::string_view, 24> kTags = {
-        "html",    "head", "body", "main",  "div",   "p",   "h1",     "h2",
-        "h3",      "h4",   "h5",   "h6",    "table", "ul",  "ol",     "section",
-        "article", "span", "meta", "title", "link",  "nav", "header", "a"};
+enum class HtmlSignal { none, fragment, document };
+
+// Does the content start like an HTML document, or like a fragment of HTML? A document (doctype,
+// <html>, <head>, <body>, or GOV.UK's saved <main>) is HTML whatever the file is called; a
+// fragment ("<div>", "<p>") yields to a .md or .txt name, since Markdown files may start with
+// inline HTML. Comments are skipped, but stored texts (Markdown) start with "<!-- page 1 -->"
+// and must not be taken for HTML.
+HtmlSignal html_signal(std::string_view s) {
+    static constexpr std::array<std::string_view, 4> kDocumentTags = {"html", "head", "body",
+                                                                      "main"};
+    static constexpr std::array<std::string_view, 20> kFragmentTags = {
+        "div", "p",       "h1",      "h2",   "h3",   "h4",    "h5",   "h6",  "table",  "ul",
+        "ol",  "section", "article", "span", "meta", "title", "link", "nav", "header", "a"};
+    auto starts_with_tag = [](std::string_view rest, std::string_view tag) {
+        if (!istarts_with(rest, tag) || rest.size() <= tag.size())
+            return false;
+        char next = rest[tag.size()];
+        return next == '>' || next == ' ' || next == '\n' || next == '\t' || next == '\r' ||
+               next == '/';
+    };
     s = skip_space(detail::strip_bom(s));
     for (int guard = 0; guard < 64; ++guard) {
         if (istarts_with(s, "<!doctype html") || istarts_with(s, "<?xml"))
-            return true;
+            return HtmlSignal::document;
         if (istarts_with(s, "<!--")) {
             std::size_t end = s.find("-->");
             if (end == std::string_view::npos)
-                return false;
+                return HtmlSignal::none;
             s = skip_space(s.substr(end + 3));
             continue;
         }
         if (s.empty() || s.front() != '<')
-            return false;
+            return HtmlSignal::none;
         std::string_view rest = s.substr(1);
-        for (std::string_view tag : kTags) {
-            if (istarts_with(rest, tag) && rest.size() > tag.size()) {
-                char next = rest[tag.size()];
-                if (next == '>' || next == ' ' || next == '\n' || next == '\t' || next == '\r' ||
-                    next == '/')
-                    return true;
-            }
-        }
-        return false;
+        for (std::string_view tag : kDocumentTags)
+            if (starts_with_tag(rest, tag))
+                return HtmlSignal::document;
+        for (std::string_view tag : kFragmentTags)
+            if (starts_with_tag(rest, tag))
+                return HtmlSignal::fragment;
+        return HtmlSignal::none;
     }
-    return false;
+    return HtmlSignal::none;
 }
 
 // Markdown markers in the first lines: ATX headings, inline links, list items, table rows.
@@ -285,7 +296,17 @@ Format detect_format(std::string_view bytes, std::string_view filename) {
     // PDF readers accept junk before the header; so do we, within the first kilobyte.
     if (bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos)
         return Format::pdf;
-    if (looks_like_html(bytes))
+    HtmlSignal html = html_signal(bytes);
+    if (has_utf16_bom(bytes)) {
+        // Only HTML is read in UTF-16 (it declares itself); look at the ASCII half of each unit.
+        std::string ascii;
+        bool little_endian = bytes[0] == '\xFF';
+        for (std::size_t i = little_endian ? 2 : 3; i < std::min<std::size_t>(bytes.size(), 2048);
+             i += 2)
+            ascii.push_back(bytes[i]);
+        html = html_signal(ascii);
+    }
+    if (html == HtmlSignal::document)
         return Format::html;
     std::string ext = extension_of(filename);
     if (ext == "pdf")
@@ -296,6 +317,8 @@ Format detect_format(std::string_view bytes, std::string_view filename) {
         return Format::markdown;
     if (ext == "txt" || ext == "text")
         return Format::text;
+    if (html == HtmlSignal::fragment)
+        return Format::html;
     if (looks_like_markdown(detail::strip_bom(bytes)))
         return Format::markdown;
     return Format::text;

@@ -50,6 +50,11 @@ TEST_CASE("detect_format: the file name breaks ties", "[extract][detect]") {
     CHECK(extract::detect_format("Plain words.", "file.pdf") == Format::pdf);
     CHECK(extract::detect_format("# Looks like md", "notes.txt") == Format::text);
     CHECK(extract::detect_format("Plain words.", "dir.md/file") == Format::text);
+    // An HTML fragment yields to a Markdown or text name; a whole HTML document does not.
+    CHECK(extract::detect_format("<p align=\"center\">Logo</p>\n\n# Title", "README.md") ==
+          Format::markdown);
+    CHECK(extract::detect_format("<div>x</div>", "notes.txt") == Format::text);
+    CHECK(extract::detect_format("<main><p>x</p></main>", "saved.md") == Format::html);
 }
 
 TEST_CASE("extract: dispatch by detected or given format", "[extract][detect]") {

@@ -177,6 +177,23 @@ TEST_CASE("HTML: a page declared as Latin-1 is converted to UTF-8", "[extract][h
     model::Document sniffed = html("<p>na\xEFve</p>");
     CHECK(sniffed.blocks.at(0).text == "naïve");
 
+    // UTF-16 with a byte order mark.
+    std::string utf16 = "\xFF\xFE";
+    for (char c : std::string("<p>UTF-16 text</p>")) {
+        utf16.push_back(c);
+        utf16.push_back('\0');
+    }
+    auto wide = extract::extract(utf16, {});
+    REQUIRE(wide.ok());
+    CHECK(wide->blocks.at(0).text == "UTF-16 text");
+
+    // A stray control character is not binary data.
+    // (libxml2 drops it from the text.)
+    CHECK(html("<p>form\x0B"
+               "feed</p>")
+              .blocks.at(0)
+              .text.starts_with("form"));
+
     // A UTF-8 page with a BOM.
     model::Document bom = html("\xEF\xBB\xBF<p>caf\xC3\xA9</p>");
     CHECK(bom.blocks.at(0).text == "café");
