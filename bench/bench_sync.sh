@@ -5,7 +5,7 @@
 # (bench/store_replay, thousands of versions over 134 Markdown documents); with LIMIT, only the
 # first LIMIT commits of the bundle are replayed. Also times an incremental sync (one new version).
 # Usage: bash bench/bench_sync.sh [BUILD_DIR] [LIMIT]   (default build-bench; configured here)
-# Needs $GUIDETRACK_CORPUS (default ../shared/corpus).
+# Needs $GUIDETRACK_CORPUS (default ../shared/corpus) and /usr/bin/time (Debian package `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build-bench}"
@@ -13,6 +13,7 @@ limit="${2:-0}"
 corpus="${GUIDETRACK_CORPUS:-../shared/corpus}"
 bundle="$corpus/ota-pga/pga-versions.bundle"
 [ -f "$bundle" ] || { echo "no bundle at $bundle (set GUIDETRACK_CORPUS)"; exit 77; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
 
 cmake -S . -B "$build" -DGUIDETRACK_BENCH=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target store_replay guidetrack >/dev/null
@@ -36,19 +37,22 @@ store_mib=$(du -sm "$work/store" | cut -f1)
 
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+# "wall user sys" into a file, children included (git push runs pack-objects and receive-pack).
+timed() { local out="$1"; shift; /usr/bin/time -f "%e %U %S" -o "$out" "$@"; }
 
 git init -q --bare "$work/by-sync.git"
-t0=$(now)
-"$gt" --store "$work/store" sync --push-only --remote "$work/by-sync.git" > "$work/sync.out"
-t1=$(now)
+timed "$work/t-sync.txt" "$gt" --store "$work/store" sync --push-only \
+  --remote "$work/by-sync.git" > "$work/sync.out"
+read -r sync_wall sync_user sync_sys < "$work/t-sync.txt"
 git init -q --bare "$work/by-git.git"
-t2=$(now)
-git --git-dir="$work/store" push -q "$work/by-git.git" 'refs/heads/*:refs/heads/*' \
-  'refs/tags/*:refs/tags/*'
-t3=$(now)
-sync_s=$(secs "$t0" "$t1")
-git_s=$(secs "$t2" "$t3")
-ratio=$(python3 -c "print(f'{($t1 - $t0) / max($t3 - $t2, 0.001):.1f}')")
+timed "$work/t-git.txt" git --git-dir="$work/store" push -q "$work/by-git.git" \
+  'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'
+read -r git_wall git_user git_sys < "$work/t-git.txt"
+ratios=$(python3 -c "
+sw, sc = $sync_wall, $sync_user + $sync_sys
+gw, gc = $git_wall, $git_user + $git_sys
+print(f'{sc:.2f} {gc:.2f} {sw / max(gw, 0.001):.1f} {sc / max(gc, 0.001):.1f}')")
+read -r sync_cpu git_cpu wall_ratio cpu_ratio <<<"$ratios"
 same=$(diff <(git --git-dir="$work/by-sync.git" for-each-ref) \
   <(git --git-dir="$work/by-git.git" for-each-ref) >/dev/null && echo yes || echo NO)
 sync_mib=$(du -sm "$work/by-sync.git" | cut -f1)
@@ -63,9 +67,10 @@ t4=$(now)
 t5=$(now)
 
 echo "store: $commits commits, $refs refs, $store_mib MiB ($(cat "$work/replay.txt"))"
-echo "| push of the whole store to an empty remote | wall s | remote MiB |"
-echo "|---|---|---|"
-echo "| guidetrack sync (libgit2) | $sync_s | $sync_mib |"
-echo "| git push | $git_s | $git_mib |"
-echo "ratio: ${ratio}x; same refs on both remotes: $same"
+echo "| push of the whole store to an empty remote | wall s | CPU s (user+sys) | remote MiB |"
+echo "|---|---|---|---|"
+echo "| guidetrack sync (libgit2) | $sync_wall | $sync_cpu | $sync_mib |"
+echo "| git push | $git_wall | $git_cpu | $git_mib |"
+echo "ratio: ${cpu_ratio}x CPU, ${wall_ratio}x wall; same refs on both remotes: $same"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "incremental sync of one new version: $(secs "$t4" "$t5") s"
