@@ -34,7 +34,9 @@ replay=$(cat "$work/replay.txt")
 peak_kb=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$work/time.txt")
 snapshots=$(sed -E 's/.*snapshots=([0-9]+).*/\1/' <<<"$replay")
 rate=$(sed -E 's/.*rate=([0-9]+).*/\1/' <<<"$replay")
-secs=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$replay")
+secs=$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$replay")
+merge_secs=$(sed -E 's/.*merge_seconds=([0-9.]+).*/\1/' <<<"$replay")
+cpu_secs=$(awk -F: '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$work/time.txt")
 store_bytes=$(du -sb "$work/store" | cut -f1)
 bundle_bytes=$(stat -c %s "$bundle")
 packs_before=$(ls "$work/store/objects/pack/"*.pack | wc -l)
@@ -74,7 +76,8 @@ mib() { awk -v x="$1" 'BEGIN {printf "%.1f MiB", x / 1048576}'; }
 cat <<REPORT
 commits in bundle:         $commits
 replay:                    $replay
-snapshots per second:      $rate ($snapshots snapshots in ${secs} s, one process)
+snapshots per second:      $rate ($snapshots snapshots in ${secs} s wall, one process; then a full merge into one pack: ${merge_secs} s)
+CPU time (whole run):      ${cpu_secs} s user+system (the machine may be shared: wall time depends on its load)
 store size:                $(mib "$store_bytes") in $packs_before pack(s); bundle $(mib "$bundle_bytes"); ratio ${ratio}x
 git fsck --strict:         $fsck
 log ($top_id, $top_n versions): median ${log_ms} ms, best ${log_best} ms (5 runs, whole process)
