@@ -13,7 +13,9 @@
 //   4. body lines -> blocks, across page breaks: a block starts at a heading style (bold or larger
 //      than the body size), a paragraph number followed by a tab-like gap, a bullet or list label,
 //      a vertical gap larger than the document's line spacing, a change of indentation, or after a
-//      line that ends a sentence while the next line's first word would have fit on it;
+//      line that ends a sentence while the next line's first word would have fit on it (or a
+//      contents entry ending in its page number). A line with gaps far wider than a space starts
+//      a table row; lines below it in the row's other columns are its cells' wrapped text;
 //   5. text: words joined with poppler's spacing, lines joined with a space, and a word broken
 //      by a hyphen at a line end is rejoined unless the hyphenated form is the document's own
 //      spelling (decided from the words seen inside lines, then a short list of prefixes that keep
