@@ -5,9 +5,13 @@
 #include "http_server.hpp"
 #include "testutil.hpp"
 
+#include "app.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <sstream>
 
 using namespace guidetrack;
 using gt_test::HttpReply;
@@ -396,4 +400,25 @@ TEST_CASE("check: --report in md, json and html, and --feed", "[check]") {
     CHECK(page.find("<script") == std::string::npos);
 
     CHECK(f.check({"--report", md, "--format", "docx"}).code == 2);
+}
+
+TEST_CASE("check: a progress bar on a terminal, plain lines otherwise", "[check]") {
+    Fixture f;
+    f.server.set("/a.md", markdown(sample("v1.md")));
+    f.server.set("/b.md", markdown(sample("v2.md")));
+    f.track("alpha", "/a.md");
+    f.track("beta", "/b.md");
+    std::istringstream in;
+    std::ostringstream out, err;
+    guidetrack::cli::Context ctx{in, out, err, true, {}};
+    std::vector<const char*> argv{"guidetrack", "--store",   f.dir.c_str(),
+                                  "check",      "--timeout", "1"};
+    int code = guidetrack::cli::run(static_cast<int>(argv.size()), argv.data(), ctx);
+    CHECK(code == 1);
+    CHECK(out.str().find("[") == 0); // the bar comes first
+    CHECK(out.str().find("/2") != std::string::npos);
+    CHECK(out.str().find("\r\033[K") != std::string::npos);
+    auto plain = f.check();
+    CHECK(plain.out.find('\r') == std::string::npos);
+    CHECK(plain.out.find("\033") == std::string::npos);
 }
