@@ -684,6 +684,11 @@ nlohmann::json to_json(const ChangeSet& changes) {
     return out;
 }
 
+// Invalid UTF-8 (which normalised text never has) becomes U+FFFD rather than an exception.
+std::string dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void write_json(std::ostream& out, const ChangeSet& changes, const nlohmann::json& extra) {
     nlohmann::json head = json_head(changes);
     if (extra.is_object())
@@ -691,11 +696,11 @@ void write_json(std::ostream& out, const ChangeSet& changes, const nlohmann::jso
             head[key] = value;
     out << "{\n";
     for (const auto& [key, value] : head.items())
-        out << "  " << nlohmann::json(key).dump() << ": " << value.dump() << ",\n";
+        out << "  " << nlohmann::json(key).dump() << ": " << dump(value) << ",\n";
     out << "  \"changes\": [";
     bool first = true;
     for (const Change& c : changes.changes) {
-        out << (first ? "\n    " : ",\n    ") << change_json(c).dump();
+        out << (first ? "\n    " : ",\n    ") << dump(change_json(c));
         first = false;
     }
     out << (first ? "]\n}\n" : "\n  ]\n}\n");

@@ -283,8 +283,19 @@ std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<To
     for (EditOp op : ops) {
         switch (op) {
         case EditOp::equal: {
+            std::string_view space_a = old_text.substr(pa, old_tokens[ia].begin - pa);
+            std::string_view space_b = new_text.substr(pb, new_tokens[ib].begin - pb);
+            if (space_a != space_b) {
+                // Spacing differs before an equal word (one side starts a text): the spaces
+                // belong to the change, so that both texts are still reconstructed exactly.
+                removed += space_a;
+                added += space_b;
+            }
             flush_region();
-            push(EditOp::equal, new_text.substr(pb, new_tokens[ib].end - pb));
+            push(EditOp::equal,
+                 new_text.substr(space_a == space_b ? pb : new_tokens[ib].begin,
+                                 new_tokens[ib].end -
+                                     (space_a == space_b ? pb : new_tokens[ib].begin)));
             pa = old_tokens[ia++].end;
             pb = new_tokens[ib++].end;
             break;

@@ -408,3 +408,20 @@ TEST_CASE("to_json carries the schema version and every change", "[diff]") {
         }
     CHECK(saw_renumbered);
 }
+
+TEST_CASE("word_edits reconstructs both texts when a shared word starts only one of them",
+          "[diff]") {
+    diff::Options options;
+    diff::detail::Interner interner(options);
+    for (auto [a, b] : std::vector<std::pair<std::string, std::string>>{
+             {"é中 — [footnote 1]", "[footnote 1] — 2,000 a"},
+             {"alpha beta gamma", "gamma delta"},
+             {"one", "two one"},
+             {"", "new words"}}) {
+        auto ta = diff::detail::tokenize(a), tb = diff::detail::tokenize(b);
+        auto edits =
+            diff::detail::word_edits(a, ta, interner.ids(a, ta), b, tb, interner.ids(b, tb));
+        CHECK(old_text(edits) == a);
+        CHECK(new_text(edits) == b);
+    }
+}
