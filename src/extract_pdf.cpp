@@ -584,8 +584,8 @@ void split_footnotes(const Page& page, double body_size, std::vector<const Line*
                      [](const Line* a, const Line* b) { return a->y0 < b->y0; });
     auto first_mark = std::find_if(region.begin(), region.end(),
                                    [](const Line* l) { return starts_with_mark(*l); });
-    // Lines above the first mark are continuation of a footnote from the previous page only if
-    // they sit directly above it; otherwise they are small body text.
+    // Small lines above the first mark stay body text (captions, small print); a footnote that
+    // runs over from the previous page is therefore read as small body text, not as a footnote.
     std::unordered_set<const Line*> note_set(first_mark, region.end());
     if (first_mark != region.end())
         notes.assign(first_mark, region.end());
