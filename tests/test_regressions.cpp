@@ -10,13 +10,6 @@
 #include <algorithm>
 #include <functional>
 
-// LeakSanitizer's built-in hook, read once at start-up in sanitizer builds (ignored otherwise):
-// poppler's font lookup for PDFs with non-embedded standard fonts leaves one fontconfig
-// allocation unreachable per process (see fuzz/lsan.supp); it is not ours and does not grow.
-extern "C" const char* __lsan_default_suppressions() {
-    return "leak:libfontconfig.so\n";
-}
-
 namespace {
 
 namespace fs = std::filesystem;
