@@ -166,6 +166,8 @@ std::string_view link_text(const Block& block, const Link& link) {
 void assign_sections(Document& doc) {
     std::vector<std::pair<int, std::string>> stack; // (level, title)
     for (Block& block : doc.blocks) {
+        if (block.kind == BlockKind::list_item)
+            block.level = std::clamp(block.level, 0, max_list_level);
         if (block.kind == BlockKind::heading) {
             while (!stack.empty() && stack.back().first >= block.level)
                 stack.pop_back();
@@ -200,7 +202,7 @@ std::string write_stored_text(const Document& doc) {
             out += number + write_content(block);
             break;
         case BlockKind::list_item:
-            out.append(static_cast<std::size_t>(std::clamp(block.level, 0, 20)) * 2, ' ');
+            out.append(static_cast<std::size_t>(std::clamp(block.level, 0, max_list_level)) * 2, ' ');
             out += "- " + number + write_content(block);
             break;
         case BlockKind::table_row:

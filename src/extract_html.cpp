@@ -363,6 +363,7 @@ class Walker {
         bool row = false;           // a table row: inner blocks are cells, not blocks
         bool first_cell = true;     // for the " | " separators
         bool headings_only = false; // inside <header>: only its headings are content
+        int lists = 0;              // <ul>/<ol> contexts open here, this one included
     };
 
     Context& top() { return contexts_.back(); }
@@ -393,13 +394,8 @@ class Walker {
             doc_.blocks.push_back(std::move(block));
     }
 
-    int list_depth() const {
-        int depth = 0;
-        for (const Context& c : contexts_)
-            if (c.owner && (is_element(c.owner, "ul") || is_element(c.owner, "ol")))
-                ++depth;
-        return depth;
-    }
+    // Kept per context, so that deeply nested lists cost linear time, not quadratic.
+    int list_depth() const { return contexts_.empty() ? 0 : contexts_.back().lists; }
 
     bool in_footnotes() const { return footnotes_depth_ > 0; }
 
@@ -450,6 +446,7 @@ class Walker {
         Context ctx;
         ctx.owner = node;
         ctx.headings_only = top().headings_only;
+        ctx.lists = top().lists + ((tag == "ul" || tag == "ol") ? 1 : 0);
         const Context& parent = top();
         if (int level = heading_level(tag)) {
             ctx.kind = BlockKind::heading;

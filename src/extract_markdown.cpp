@@ -273,7 +273,11 @@ class InlineParser {
         std::size_t open = image ? i + 1 : i;
         int depth = 0;
         std::size_t close = std::string_view::npos;
-        for (std::size_t j = open; j < s.size(); ++j) {
+        // Link text is bounded (CommonMark caps labels near 1,000 characters), so a line of
+        // unmatched '[' costs linear time, not quadratic.
+        constexpr std::size_t kMaxLinkText = 2000;
+        const std::size_t limit = std::min(s.size(), open + kMaxLinkText);
+        for (std::size_t j = open; j < limit; ++j) {
             if (s[j] == '\\') {
                 ++j;
                 continue;

@@ -27,6 +27,7 @@
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-page.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <climits>
@@ -1023,6 +1024,55 @@ void ignore_poppler_message(const std::string&, void*) {}
 
 } // namespace
 
+// poppler inflates compressed streams without a bound, so a small PDF whose streams expand to
+// gigabytes (a compression bomb) would take minutes and all memory. Before poppler sees the file,
+// inflate every Flate stream into a scratch buffer, counting bytes, and refuse the file once
+// the total passes the limit. Streams that are not zlib data are left to poppler.
+constexpr std::uint64_t kMaxInflatedBytes = 512ull * 1024 * 1024;
+
+static Result<void> check_inflated_size(std::string_view bytes) {
+    std::uint64_t total = 0;
+    std::vector<unsigned char> scratch(1 << 16);
+    std::size_t pos = 0;
+    while ((pos = bytes.find("stream", pos)) != std::string_view::npos) {
+        std::size_t body = pos + 6;
+        pos = body;
+        if (pos >= 9 && bytes.substr(pos - 9, 9) == "endstream")
+            continue;
+        if (body < bytes.size() && bytes[body] == '\r')
+            ++body;
+        if (body >= bytes.size() || bytes[body] != '\n')
+            continue;
+        ++body;
+        std::size_t end = bytes.find("endstream", body);
+        if (end == std::string_view::npos)
+            end = bytes.size();
+        z_stream z{};
+        if (inflateInit(&z) != Z_OK)
+            return runtime_error("zlib could not be initialised");
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + body));
+        z.avail_in = static_cast<uInt>(std::min<std::size_t>(end - body, UINT_MAX));
+        int rc = Z_OK;
+        while (rc == Z_OK) {
+            z.next_out = scratch.data();
+            z.avail_out = static_cast<uInt>(scratch.size());
+            rc = inflate(&z, Z_NO_FLUSH);
+            total += scratch.size() - z.avail_out;
+            if (total > kMaxInflatedBytes) {
+                inflateEnd(&z);
+                return input_error("the PDF's compressed streams expand past " +
+                                   std::to_string(kMaxInflatedBytes >> 20) +
+                                   " MiB (a compression bomb?); refused");
+            }
+            if (rc == Z_BUF_ERROR && z.avail_out != 0)
+                break; // input exhausted
+        }
+        inflateEnd(&z);
+        pos = end;
+    }
+    return {};
+}
+
 Result<model::Document> extract_pdf(std::string_view bytes) {
     static std::once_flag quiet;
     std::call_once(quiet,
@@ -1038,6 +1088,7 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
     if (bytes.substr(bytes.size() > 4096 ? bytes.size() - 4096 : 0).find("%%EOF") ==
         std::string_view::npos)
         return input_error("the PDF is truncated (no end-of-file marker)");
+    GT_CHECK(check_inflated_size(bytes));
     std::unique_ptr<poppler::document> pdf(
         poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
     if (!pdf)

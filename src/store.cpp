@@ -210,6 +210,37 @@ Trailers read_trailers(const git_commit* commit) {
     return t;
 }
 
+// A ref lock file left by a writer that was killed (SIGKILL, power loss) would make every later
+// write of that document wait and fail. Real locks live for milliseconds, so one older than a
+// minute is stale and is removed.
+void clear_stale_ref_locks(const std::filesystem::path& store, const std::string& id) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    auto clear = [&](const fs::path& lock) {
+        auto mtime = fs::last_write_time(lock, ec);
+        if (!ec && now - mtime > std::chrono::minutes(1))
+            fs::remove(lock, ec);
+    };
+    clear(store / "refs" / "heads" / (id + ".lock"));
+    clear(store / "packed-refs.lock");
+    fs::path tags = store / "refs" / "tags" / id;
+    if (fs::is_directory(tags, ec)) {
+        for (const auto& entry : fs::directory_iterator(tags, ec))
+            if (entry.path().extension() == ".lock")
+                clear(entry.path());
+    }
+}
+
+// The text of a user's argument, safe to echo in a one-line message: valid UTF-8, no controls.
+std::string printable(std::string_view s) {
+    std::string out = text::repair_utf8(s);
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            c = '?';
+    return out;
+}
+
 void backoff(int attempt) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     int cap = std::min(50, 2 + attempt * 2);
@@ -553,7 +584,7 @@ Result<VersionInfo> Store::latest(std::string_view id) const {
 
 Result<VersionInfo> Store::resolve(std::string_view id, std::string_view selector) const {
     GT_TRY(auto vs, versions(id));
-    std::string doc(id), sel(selector);
+    std::string doc(id), sel = printable(selector);
     if (vs.empty())
         return input_error("document '" + doc + "' has no versions yet");
     auto unknown = [&]() {
@@ -562,8 +593,7 @@ Result<VersionInfo> Store::resolve(std::string_view id, std::string_view selecto
             known += (i ? ", " : "") + vs[i].label;
         if (vs.size() > 5)
             known += ", ...";
-        return input_error("unknown version '" + text::repair_utf8(sel) + "' of '" + doc +
-                           "' (known: " + known + ")");
+        return input_error("unknown version '" + sel + "' of '" + doc + "' (known: " + known + ")");
     };
     if (sel.empty() || sel == "latest")
         return vs.front();
@@ -783,6 +813,7 @@ Result<void> Store::track(const DocumentInfo& info_in) {
     DocumentInfo info = info_in;
     Reader r{impl_->repo.get()};
     Writer w{*impl_};
+    clear_stale_ref_locks(impl_->path, info.id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         GT_TRY(auto tip, r.tip(info.id));
         TreePtr base;
@@ -866,6 +897,7 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
 
     Reader r{impl_->repo.get()};
     Writer w{*impl_};
+    clear_stale_ref_locks(impl_->path, id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         GT_TRY(auto tip, r.tip(id));
         if (!tip)
@@ -963,6 +995,7 @@ Result<ReextractResult> Store::reextract(std::string_view id_view) {
     const std::string id(id_view);
     Reader r{impl_->repo.get()};
     Writer w{*impl_};
+    clear_stale_ref_locks(impl_->path, id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         GT_TRY(auto tip, r.tip(id));
         if (!tip)

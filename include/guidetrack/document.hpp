@@ -61,7 +61,12 @@ struct Document {
 // The text a link covers.
 std::string_view link_text(const Block& block, const Link& link);
 
-// Recompute every block's section path from the heading blocks.
+// Deepest list nesting the stored text keeps; deeper items are kept at this level.
+constexpr int max_list_level = 20;
+
+// Recompute every block's section path from the heading blocks, and bring list levels into the
+// range the stored text keeps (0..max_list_level), so that every extractor's model survives the
+// round trip through the store. Every extractor calls it last.
 void assign_sections(Document& doc);
 
 // Serialise to the stored form: Markdown-like, one block a line, blank lines between blocks,
