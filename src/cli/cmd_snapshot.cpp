@@ -5,6 +5,7 @@
 // recorded and the command says so: re-running a snapshot is always safe.
 #include "commands.hpp"
 
+#include "guidetrack/check.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/store.hpp"
 
@@ -61,9 +62,36 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
         GT_CHECK(store::validate_label(opts.label));
     GT_TRY(auto store, open_store(ctx));
     GT_TRY(auto doc, store.document(opts.id));
-    if (opts.file.empty())
-        return input_error("no file given: snapshot " + opts.id +
-                           " FILE (or - for standard input)");
+    if (opts.file.empty()) {
+        if (doc.url.empty())
+            return input_error("no file given and '" + opts.id + "' has no URL: snapshot " +
+                               opts.id + " FILE (or -), or track it with --url");
+        // Fetch from the tracked URL, exactly as `check` does for one document.
+        check::Options copts;
+        copts.fetch.max_bytes = max_bytes;
+        auto out = check::check_one(store, doc, copts,
+                                    check::VersionFields{opts.label, opts.date, opts.note});
+        switch (out.status) {
+        case check::Status::failed:
+        case check::Status::skipped:
+            return runtime_error(opts.id + ": " + out.reason);
+        case check::Status::unchanged:
+            ctx.out << opts.id << ": unchanged at " << doc.url << "; nothing recorded\n";
+            return exit_code::success;
+        case check::Status::first:
+        case check::Status::changed:
+            break;
+        }
+        if (out.current) {
+            const store::VersionInfo& v = *out.current;
+            ctx.out << opts.id << ": recorded version " << v.label
+                    << (v.date.empty() ? "" : " (" + v.date + ")") << " from " << doc.url << ", "
+                    << v.size << " bytes, commit " << v.commit.substr(0, 8) << "\n";
+        }
+        if (!out.warning.empty())
+            ctx.err << "guidetrack: warning: " << out.warning << "\n";
+        return exit_code::success;
+    }
     GT_TRY(auto bytes, read_document_input(ctx, opts.file, max_bytes));
 
     store::SnapshotRequest req;
@@ -104,7 +132,9 @@ void setup_snapshot(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("id", opts->id, "Document ID (see `guidetrack track`)")
         ->required()
         ->type_name("ID");
-    sub->add_option("file", opts->file, "The document: PDF, HTML, Markdown or text; - for stdin")
+    sub->add_option("file", opts->file,
+                    "The document: PDF, HTML, Markdown or text; - for stdin. Without it, the "
+                    "document is fetched from its tracked URL (http/https)")
         ->type_name("FILE|-");
     sub->add_option("--label", opts->label,
                     "Version label (default: the --date, else today's date; -2, -3 ... added "

@@ -1,40 +1,81 @@
 // `guidetrack track ID --title T [--url URL] [--format F] [--publisher P]`: add a document to the
 // store, or update its metadata. It is listed from then on, before any version is recorded.
+// `guidetrack track --catalog [NAME...]` adds the catalogued guidance (snapshots/catalog.json,
+// built in) by ID or group; documents already tracked are left as they are.
 //
 // The first `track` on a machine creates the store when there is none: tracking a document is the
 // first thing anyone does, and a separate `init` step would only be one more thing to forget.
 #include "commands.hpp"
 
+#include "guidetrack/check.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "guidetrack/fetch.hpp"
 #include "guidetrack/store.hpp"
 
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace guidetrack::cli {
 namespace {
 
 struct TrackOptions {
-    std::string id, title, url, format, publisher, origin;
+    std::vector<std::string> ids;
+    std::string id, title, url, format, publisher, origin, catalog_file;
+    bool catalog = false;
 };
 
-Result<int> run_track(Context& ctx, const TrackOptions& opts) {
+Result<store::Store> open_or_create(Context& ctx) {
+    std::string where = store_location(ctx);
+    std::error_code ec;
+    if (!std::filesystem::exists(where, ec)) {
+        GT_TRY(auto fresh, store::Store::init(where));
+        (void)fresh;
+        ctx.out << "Created a new store at " << where << "\n";
+    }
+    return store::Store::open(where);
+}
+
+Result<int> run_catalog(Context& ctx, const TrackOptions& opts) {
+    if (!opts.title.empty() || !opts.url.empty() || !opts.origin.empty() ||
+        !opts.publisher.empty() || !opts.format.empty())
+        return input_error("--catalog takes catalogue names only (no --title, --url, ...)");
+    check::Catalog loaded;
+    const check::Catalog* catalog = &check::builtin_catalog();
+    if (!opts.catalog_file.empty()) {
+        GT_TRY(auto c, check::load_catalog(opts.catalog_file));
+        loaded = std::move(c);
+        catalog = &loaded;
+    }
+    GT_TRY(auto docs, check::select(*catalog, opts.ids));
+    GT_TRY(auto store, open_or_create(ctx));
+    for (const auto& d : docs) {
+        GT_TRY(bool known, store.has_document(d.id));
+        if (known) {
+            ctx.out << "Already tracked " << d.id << ": " << d.title << "\n";
+            continue;
+        }
+        GT_CHECK(store.track(d));
+        ctx.out << "Tracking " << d.id << ": " << d.title << " (" << d.url << ")\n";
+    }
+    return exit_code::success;
+}
+
+Result<int> run_track(Context& ctx, TrackOptions opts) {
+    if (opts.catalog || !opts.catalog_file.empty())
+        return run_catalog(ctx, opts);
+    if (opts.ids.size() != 1)
+        return input_error(opts.ids.empty() ? "track needs a document ID (or --catalog)"
+                                            : "track takes one document ID (or --catalog NAME...)");
+    opts.id = opts.ids.front();
     GT_CHECK(store::validate_id(opts.id));
+    if (!opts.url.empty())
+        GT_CHECK(fetch::validate_url(opts.url));
     if (!opts.format.empty()) {
         GT_TRY(auto f, extract::parse_format(opts.format));
         (void)f;
     }
-    std::string where = store_location(ctx);
-    std::error_code ec;
-    bool created = false;
-    if (!std::filesystem::exists(where, ec)) {
-        GT_TRY(auto fresh, store::Store::init(where));
-        (void)fresh;
-        created = true;
-    }
-    GT_TRY(auto store, store::Store::open(where));
-    if (created)
-        ctx.out << "Created a new store at " << where << "\n";
+    GT_TRY(auto store, open_or_create(ctx));
     GT_TRY(bool known, store.has_document(opts.id));
     store::DocumentInfo info;
     if (known) {
@@ -66,12 +107,19 @@ Result<int> run_track(Context& ctx, const TrackOptions& opts) {
 void setup_track(CLI::App& app, Context& ctx, Action& action) {
     auto opts = std::make_shared<TrackOptions>();
     CLI::App* sub = app.add_subcommand(
-        "track", "Add a document to the store (or update its details). The store is created "
-                 "if it does not exist yet. Record versions with `snapshot`.");
-    sub->add_option("id", opts->id,
-                    "Document ID: lowercase letters, digits and hyphens, 1-64 characters")
-        ->required()
+        "track", "Add a document to the store (or update its details), or with --catalog the "
+                 "catalogued guidance. The store is created if it does not exist yet. Record "
+                 "versions with `snapshot`, or fetch them with `check`.");
+    sub->add_option("id", opts->ids,
+                    "Document ID: lowercase letters, digits and hyphens, 1-64 characters; with "
+                    "--catalog, catalogue IDs or groups (dsl, schools, early-years, "
+                    "social-care, send; none: all)")
         ->type_name("ID");
+    sub->add_flag("--catalog", opts->catalog,
+                  "Track the catalogued guidance (snapshots/catalog.json, built in) named, or all");
+    sub->add_option("--catalog-file", opts->catalog_file,
+                    "With --catalog: read this catalogue instead of the built-in one")
+        ->type_name("FILE");
     sub->add_option("--title", opts->title, "Title (required for a new document)")
         ->type_name("TEXT");
     sub->add_option("--url", opts->url, "Where the document is published")->type_name("URL");
