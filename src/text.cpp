@@ -21,6 +21,10 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 }
 
 void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+        return;
+    }
     utf8proc_uint8_t buf[4];
     auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
     out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
@@ -54,7 +58,16 @@ bool is_control(char32_t cp) {
     return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp < 0xA0);
 }
 
+bool is_ascii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
+    return true;
+}
+
 std::string nfc(std::string_view s) {
+    if (is_ascii(s)) // ASCII is already in NFC: skip utf8proc's decompose-recompose pass
+        return std::string(s);
     utf8proc_uint8_t* out = nullptr;
     auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                           static_cast<utf8proc_ssize_t>(s.size()), &out,
@@ -71,8 +84,10 @@ std::string clean(std::string_view s) {
     out.reserve(s.size());
     bool pending_space = false;
     for (std::size_t i = 0; i < s.size();) {
-        char32_t cp = 0;
-        std::size_t n = decode(s, i, cp);
+        char32_t cp = static_cast<unsigned char>(s[i]);
+        std::size_t n = 1;
+        if (cp >= 0x80)
+            n = decode(s, i, cp);
         if (n == 0) { // cannot happen on validated input; be safe
             cp = 0xFFFD;
             n = 1;
