@@ -125,7 +125,8 @@ void setup_snapshot(CLI::App& app, Context& ctx, Action& action) {
     auto opts = std::make_shared<SnapshotOptions>();
     CLI::App* sub = app.add_subcommand(
         "snapshot",
-        "Record a version of a tracked document from a file or standard input. Its text is "
+        "Record a version of a tracked document from a file, standard input or (with no "
+        "file) its tracked URL. Its text is "
         "extracted and stored with the original; if the text is the same as the latest "
         "version's, nothing is recorded (exit 0). Needs an existing store (guidetrack init or "
         "guidetrack track create one).");
