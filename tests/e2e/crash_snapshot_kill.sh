@@ -102,7 +102,7 @@ while read -r ref oid; do
         grep -qx "$f" <<<"$files" || fail "$ref: version commit has no $f"
       done
       grep -q '^original\.' <<<"$files" || fail "$ref: version commit has no original"
-      git -C "$store" show "$oid:version.json" | grep -q "\"$label\"" ||
+      git -C "$store" show "$oid:version.json" | grep >/dev/null "\"$label\"" ||
         fail "$ref: version.json does not name label $label"
       git -C "$store" merge-base --is-ancestor "$oid" refs/heads/big ||
         fail "$ref: version $label is tagged but not in the document's history (half-recorded)"

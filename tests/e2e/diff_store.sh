@@ -55,7 +55,7 @@ git -C "$tmp/repo" init -q
 "$gt" show sample@2024-02 >"$tmp/repo/sample.md" 2>/dev/null || fail "show"
 expect_code 1 "$gt" diff sample 2024-02 2024-06 --unified --no-pager
 cp "$tmp/out" "$tmp/change.patch"
-head -2 "$tmp/change.patch" | grep -q "^--- a/sample.md" || fail "unified header"
+head -2 "$tmp/change.patch" | grep >/dev/null "^--- a/sample.md" || fail "unified header"
 (cd "$tmp/repo" && git apply --check "$tmp/change.patch") || fail "git apply --check"
 (cd "$tmp/repo" && git apply "$tmp/change.patch")
 "$gt" show sample@2024-06 >"$tmp/v3.stored"

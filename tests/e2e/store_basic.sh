@@ -14,20 +14,20 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$gt" init >/dev/null
 "$gt" track sample --title "Sample guidance (SAMPLE)" --format md >/dev/null
 tail -n +2 "$sample/versions.tsv" | while IFS=$'\t' read -r file label date _; do
-  "$gt" snapshot sample "$sample/$file" --label "$label" --date "$date" | grep -q "recorded version $label" \
+  "$gt" snapshot sample "$sample/$file" --label "$label" --date "$date" | grep >/dev/null "recorded version $label" \
     || fail "snapshot $file"
 done
 # The same text again records nothing.
-"$gt" snapshot sample "$sample/v3.md" --label again | grep -q unchanged || fail "unchanged snapshot"
+"$gt" snapshot sample "$sample/v3.md" --label again | grep >/dev/null unchanged || fail "unchanged snapshot"
 # Standard input, default label from the date.
 out="$("$gt" snapshot sample - --date 2024-07-01 < "$sample/v1.md")"
-echo "$out" | grep -q "recorded version 2024-07-01" || fail "stdin snapshot: $out"
+echo "$out" | grep >/dev/null "recorded version 2024-07-01" || fail "stdin snapshot: $out"
 
 log="$("$gt" log sample)"
 echo "$log"
 [ "$(echo "$log" | grep -cE '^(2024-07-01|2024-06|2024-02|2024-01) ')" -eq 4 ] || fail "log lines"
-echo "$log" | sed -n 3p | grep -q '^2024-07-01' || fail "log is not newest first"
-echo "$log" | grep -q again && fail "unchanged snapshot appears in log"
+echo "$log" | sed -n 3p | grep >/dev/null '^2024-07-01' || fail "log is not newest first"
+echo "$log" | grep >/dev/null again && fail "unchanged snapshot appears in log"
 
 # show by label, date, short id, latest~N; --original gives the bytes back.
 "$gt" show sample@2024-02 > "$tmp/by-label"
@@ -38,7 +38,7 @@ short="$("$gt" log sample --json | python3 -c 'import json,sys; print(json.load(
 "$gt" show sample@2024-01 --original | cmp -s - "$sample/v1.md" || fail "show --original"
 grep -q "Keeping Learners Safe" "$tmp/by-label" || fail "stored text"
 
-"$gt" list | grep -q "^sample .*2024-07-01" || fail "list"
+"$gt" list | grep >/dev/null "^sample .*2024-07-01" || fail "list"
 
 # Bad input: exit 2, one line, store unchanged.
 before="$(git --git-dir="$GUIDETRACK_STORE" for-each-ref)"
@@ -56,10 +56,10 @@ done
 
 # git reads the store.
 git --git-dir="$GUIDETRACK_STORE" fsck --strict --no-dangling || fail "git fsck"
-git --git-dir="$GUIDETRACK_STORE" log --format=%s sample | grep -q "sample: record version 2024-02 (2024-02-23)" \
+git --git-dir="$GUIDETRACK_STORE" log --format=%s sample | grep >/dev/null "sample: record version 2024-02 (2024-02-23)" \
   || fail "git log subject"
 git --git-dir="$GUIDETRACK_STORE" show sample/2024-06:text.md | cmp -s - <("$gt" show sample@2024-06) \
   || fail "git show of a tag"
 git clone -q "$GUIDETRACK_STORE" "$tmp/clone" 2>/dev/null || fail "git clone"
-git -C "$tmp/clone" log --oneline origin/sample | grep -q "record version 2024-06" || fail "clone history"
+git -C "$tmp/clone" log --oneline origin/sample | grep >/dev/null "record version 2024-06" || fail "clone history"
 echo "store_basic: OK"
