@@ -202,7 +202,8 @@ std::string write_stored_text(const Document& doc) {
             out += number + write_content(block);
             break;
         case BlockKind::list_item:
-            out.append(static_cast<std::size_t>(std::clamp(block.level, 0, max_list_level)) * 2, ' ');
+            out.append(static_cast<std::size_t>(std::clamp(block.level, 0, max_list_level)) * 2,
+                       ' ');
             out += "- " + number + write_content(block);
             break;
         case BlockKind::table_row:
