@@ -22,5 +22,5 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # poppler asks fontconfig for fonts a PDF does not embed; fontconfig keeps that allocation for the
 # life of the process, which LeakSanitizer would report from every guidetrack run on such a PDF.
-export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp"
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 (cd build-asan && ctest --output-on-failure -j "$jobs")
