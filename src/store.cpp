@@ -211,15 +211,17 @@ Trailers read_trailers(const git_commit* commit) {
 }
 
 // A ref lock file left by a writer that was killed (SIGKILL, power loss) would make every later
-// write of that document wait and fail. Real locks live for milliseconds, so one older than a
-// minute is stale and is removed.
+// write of that document wait and fail. A ref lock lives only while a ref file is rewritten and
+// renamed (microseconds to milliseconds), so one older than a few seconds is stale and is removed;
+// the retry loops call this again while they wait, so a lock left by a writer killed just now is
+// cleared before they give up.
 void clear_stale_ref_locks(const std::filesystem::path& store, const std::string& id) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const auto now = fs::file_time_type::clock::now();
     auto clear = [&](const fs::path& lock) {
         auto mtime = fs::last_write_time(lock, ec);
-        if (!ec && now - mtime > std::chrono::minutes(1))
+        if (!ec && now - mtime > std::chrono::seconds(3))
             fs::remove(lock, ec);
     };
     clear(store / "refs" / "heads" / (id + ".lock"));
@@ -815,6 +817,8 @@ Result<void> Store::track(const DocumentInfo& info_in) {
     Writer w{*impl_};
     clear_stale_ref_locks(impl_->path, info.id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        if (attempt % 20 == 19)
+            clear_stale_ref_locks(impl_->path, info.id);
         GT_TRY(auto tip, r.tip(info.id));
         TreePtr base;
         CommitPtr parent;
@@ -899,6 +903,8 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
     Writer w{*impl_};
     clear_stale_ref_locks(impl_->path, id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        if (attempt % 20 == 19)
+            clear_stale_ref_locks(impl_->path, id);
         GT_TRY(auto tip, r.tip(id));
         if (!tip)
             return input_error("unknown document '" + id + "'");
@@ -997,6 +1003,8 @@ Result<ReextractResult> Store::reextract(std::string_view id_view) {
     Writer w{*impl_};
     clear_stale_ref_locks(impl_->path, id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        if (attempt % 20 == 19)
+            clear_stale_ref_locks(impl_->path, id);
         GT_TRY(auto tip, r.tip(id));
         if (!tip)
             return input_error("unknown document '" + id + "'");
