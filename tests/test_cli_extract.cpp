@@ -101,7 +101,8 @@ TEST_CASE("extract never touches a store", "[cli][extract]") {
     CHECK_FALSE(std::filesystem::exists(store));
 }
 
-TEST_CASE("the guidetrack binary extracts a GOV.UK page from the corpus", "[cli][extract]") {
+TEST_CASE("the guidetrack binary extracts a GOV.UK page from the corpus",
+          "[cli][extract][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     auto page =
         corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";

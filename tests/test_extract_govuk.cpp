@@ -75,7 +75,8 @@ Result<model::Document> extract_file(const fs::path& path) {
 
 } // namespace
 
-TEST_CASE("every GOV.UK corpus version extracts as HTML without error", "[extract][govuk]") {
+TEST_CASE("every GOV.UK corpus version extracts as HTML without error",
+          "[extract][govuk][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     std::size_t versions = 0;
     for (const fs::path& dir : page_dirs(corpus)) {
@@ -99,7 +100,7 @@ TEST_CASE("every GOV.UK corpus version extracts as HTML without error", "[extrac
 }
 
 TEST_CASE("GOV.UK versions that only changed markup extract to the same stored text",
-          "[extract][govuk]") {
+          "[extract][govuk][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     std::size_t churn_cases = 0;
     for (const fs::path& dir : page_dirs(corpus)) {
@@ -122,7 +123,7 @@ TEST_CASE("GOV.UK versions that only changed markup extract to the same stored t
 }
 
 TEST_CASE("early years handbook: numbered paragraphs and the footnote of paragraph 6",
-          "[extract][govuk]") {
+          "[extract][govuk][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     fs::path dir = corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021";
     auto files = version_files(dir);

@@ -97,7 +97,8 @@ void check_no_furniture(const Document& doc) {
 
 } // namespace
 
-TEST_CASE("extract_pdf on Working Together 2023: the four places of the February 2024 update") {
+TEST_CASE("extract_pdf on Working Together 2023: the four places of the February 2024 update",
+          "[extract][pdf][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     Document doc = extract_file(
         corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf");
@@ -139,7 +140,8 @@ TEST_CASE("extract_pdf on Working Together 2023: the four places of the February
     CHECK(note->page == "26");
 }
 
-TEST_CASE("extract_pdf on KCSIE 2024: the paragraphs Annex F names, on their pages") {
+TEST_CASE("extract_pdf on KCSIE 2024: the paragraphs Annex F names, on their pages",
+          "[extract][pdf][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
     auto folder = corpus / "kcsie2024";
     Document doc = extract_file(folder / "Keeping_children_safe_in_education_2024.pdf");

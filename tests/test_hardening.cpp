@@ -452,9 +452,10 @@ void make_fixture(const fs::path& store, const fs::path& scratch) {
     run({"snapshot", "doc", (scratch / "v1.md").string(), "--label", "v1", "--date", "2024-01-01"});
 }
 
-} // namespace
+// The table runs in four shards (rows i with i % 4 == shard), so that `ctest -j` spreads it.
+constexpr std::size_t kShards = 4;
 
-TEST_CASE("hostile and malformed input: exit codes, messages, store unchanged", "[hardening]") {
+void run_rows(std::size_t shard) {
     gt_test::TempDir tmp;
     fs::path store = tmp / "store";
     fs::path scratch = tmp / "scratch";
@@ -463,8 +464,9 @@ TEST_CASE("hostile and malformed input: exit codes, messages, store unchanged", 
     auto table = rows();
     REQUIRE(table.size() >= 30);
     std::size_t ran = 0;
-    for (const Row& row : table) {
-        fs::path dir = tmp / ("row" + std::to_string(ran));
+    for (std::size_t index = shard; index < table.size(); index += kShards) {
+        const Row& row = table[index];
+        fs::path dir = tmp / ("row" + std::to_string(index));
         fs::create_directories(dir);
         std::vector<std::string> a = row.args(dir);
         if (a.empty()) {
@@ -514,10 +516,29 @@ TEST_CASE("hostile and malformed input: exit codes, messages, store unchanged", 
         }
         fs::remove_all(dir);
     }
-    CHECK(ran >= 30);
+    CHECK(ran >= 30 / kShards);
     CHECK(gt_test::run_shell("git -c safe.directory='*' -C " + quote(store.string()) +
                              " fsck --strict --no-progress")
               .code == 0);
+}
+
+} // namespace
+
+TEST_CASE("hostile and malformed input (shard 1 of 4): exit codes, messages, store unchanged",
+          "[hardening]") {
+    run_rows(0);
+}
+TEST_CASE("hostile and malformed input (shard 2 of 4): exit codes, messages, store unchanged",
+          "[hardening]") {
+    run_rows(1);
+}
+TEST_CASE("hostile and malformed input (shard 3 of 4): exit codes, messages, store unchanged",
+          "[hardening]") {
+    run_rows(2);
+}
+TEST_CASE("hostile and malformed input (shard 4 of 4): exit codes, messages, store unchanged",
+          "[hardening]") {
+    run_rows(3);
 }
 
 // A store the user cannot write to: the snapshot fails with one clear line and leaves no trace.
