@@ -5,7 +5,8 @@
 // Input: a list made by `git log --reverse --raw --no-abbrev --diff-filter=AM --format='C %H %ct'`
 // and, in the same order, the blobs as printed by `git cat-file --batch` (see
 // bench_store_replay.sh). Usage: store_replay LIST BLOBS STORE_DIR
-#include "guidetrack/store.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
         req.source = c.path;
         req.filename = c.path;
         req.retrieved_at = c.time;
-        auto r = s->snapshot(req);
+        auto r = app::snapshot(*s, req);
         if (!r.ok()) {
             ++failed; // e.g. an empty file in the history: an input error, as for a user
             std::cerr << "snapshot " << id << " (" << c.blob.substr(0, 8)

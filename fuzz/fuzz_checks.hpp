@@ -8,13 +8,15 @@
 // the test build having to compile anything from fuzz/.
 #pragma once
 
-#include "guidetrack/diff.hpp"
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/notice.hpp"
-#include "guidetrack/render_notice.hpp"
-#include "guidetrack/store.hpp"
-#include "guidetrack/text.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/render/diff_json.hpp"
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/notice.hpp"
+#include "guidetrack/store/store.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -175,7 +177,7 @@ inline std::string check_changes(const model::Document& a, const model::Document
             return at + " has a new anchor past the new document";
     }
     try {
-        (void)guidetrack::diff::to_json(cs).dump();
+        (void)guidetrack::render::diff_json(cs).dump();
         (void)guidetrack::diff::stats(cs);
         guidetrack::notice::Options no;
         no.include_minor = true;
@@ -427,7 +429,7 @@ inline SelectorStore build_selector_store(const std::filesystem::path& dir,
         req.label = "v" + std::to_string(i);
         req.date = dates[i - 1];
         req.retrieved_at = std::string(dates[i - 1]) + "T10:00:00Z";
-        auto r = st->snapshot(req);
+        auto r = guidetrack::app::snapshot(*st, req);
         if (!r.ok()) {
             s.error = r.error().message;
             return s;

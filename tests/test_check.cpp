@@ -1,7 +1,7 @@
 // `check` against a real HTTP server on 127.0.0.1 and a real store: documents that change between
 // requests, conditional requests, and every fault with the other documents still checked.
-#include "guidetrack/check.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/app/check.hpp"
+#include "guidetrack/store/store.hpp"
 #include "http_server.hpp"
 #include "testutil.hpp"
 

@@ -1,9 +1,10 @@
 // Tests of the structure-aware diff: tokens, the edit-script engine, and compare() on hand-built
 // documents, the sample versions in snapshots/ and a synthetic 300-paragraph document.
-#include "diff_internal.hpp"
-#include "guidetrack/diff.hpp"
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "diff/internal.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/render/diff_json.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -395,8 +396,8 @@ TEST_CASE("compare: ignore_case hides case-only changes", "[diff]") {
 TEST_CASE("to_json carries the schema version and every change", "[diff]") {
     auto v2 = sample("v2.md"), v3 = sample("v3.md");
     auto set = diff::compare(v2, v3);
-    auto j = diff::to_json(set);
-    CHECK(j["schema_version"] == diff::json_schema_version);
+    auto j = render::diff_json(set);
+    CHECK(j["schema_version"] == render::kDiffSchemaVersion);
     CHECK(j["changes"].size() == set.changes.size());
     CHECK(j["summary"]["moved"] == 1);
     bool saw_renumbered = false;

@@ -1,8 +1,8 @@
 // The diff on real GOV.UK guidance (skipped without $GUIDETRACK_CORPUS): versions whose HTML
 // changed but whose words did not give no changes, and a known footnote change is reported where
 // a reader finds it.
-#include "guidetrack/diff.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/extract/extract.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>

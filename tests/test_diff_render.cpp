@@ -1,9 +1,10 @@
 // Tests of the diff renderers and the `guidetrack diff` command (in-process and with real git).
-#include "guidetrack/diff.hpp"
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/render_diff.hpp"
-#include "guidetrack/text.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/render/diff.hpp"
+#include "guidetrack/render/diff_json.hpp"
+#include "guidetrack/text/text.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -211,7 +212,7 @@ TEST_CASE("diff --files: exit codes, views and errors", "[diff][cli]") {
     auto json = gt_test::run_cli({"diff", "--files", "--json", v2, v3});
     REQUIRE(json.code == 1);
     auto j = nlohmann::json::parse(json.out);
-    CHECK(j["schema_version"] == diff::json_schema_version);
+    CHECK(j["schema_version"] == render::kDiffSchemaVersion);
     CHECK(j["from"]["file"] == v2);
     CHECK(j["summary"]["added"] == 1);
 

@@ -1,4 +1,4 @@
-#include "guidetrack/document.hpp"
+#include "guidetrack/model/document.hpp"
 
 #include <catch2/catch.hpp>
 

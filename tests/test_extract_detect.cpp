@@ -1,7 +1,7 @@
 // Format names, detection from content and file names, and the checks extract() applies to
 // every input before dispatching.
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 
 #include "testutil.hpp"
 

@@ -1,7 +1,7 @@
 // The HTML extractor on the real GOV.UK corpus: every version extracts, and versions whose HTML
 // changed without a change of words (markup churn) extract to exactly the same stored text.
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 
 #include "testutil.hpp"
 

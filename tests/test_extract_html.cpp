@@ -1,7 +1,7 @@
 // HTML extraction on fixtures written here: GOV.UK chrome dropped, structure kept, encodings
 // converted, broken and hostile input handled.
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 
 #include "testutil.hpp"
 

@@ -1,7 +1,7 @@
 // Markdown and plain-text extraction: the sample guidance documents and the Markdown constructs
 // guidance uses (numbered paragraphs, headings, lists, tables, footnotes, links, emphasis).
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 
 #include "testutil.hpp"
 

@@ -1,8 +1,8 @@
 // PDF extraction on small real PDFs written by tests/support/pdfgen: layouts with known
 // structure (running header, page-number footer, headings, numbered paragraphs across a page
 // break, hyphenated line ends, lists, footnotes), and bad input.
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 #include "pdfgen.hpp"
 
 #include <catch2/catch.hpp>

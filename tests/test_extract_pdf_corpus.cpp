@@ -1,7 +1,7 @@
 // PDF extraction on the real corpus (skipped visibly without $GUIDETRACK_CORPUS): the places
 // the publishers' own change notes point at must come out as blocks with the right anchors.
-#include "guidetrack/document.hpp"
-#include "guidetrack/extract.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>

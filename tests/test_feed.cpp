@@ -1,8 +1,10 @@
 // The Atom feed: entries per recorded change with stable ids, escaping, and validation by a
 // RELAX NG schema written from RFC 4287's rules (xmllint) and by a real feed parser (Python's
 // feedparser), each skipped visibly when its tool is missing.
-#include "guidetrack/feed.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/app/feed.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/render/escape.hpp"
+#include "guidetrack/store/store.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -34,7 +36,7 @@ void record(store::Store& st, const std::string& id, const std::string& file,
     req.label = label;
     req.date = date;
     req.retrieved_at = retrieved;
-    auto r = st.snapshot(req);
+    auto r = app::snapshot(st, req);
     INFO((r.ok() ? "" : r.error().message));
     REQUIRE(r.ok());
     if (commits)
@@ -195,25 +197,25 @@ TEST_CASE("feed: one entry per recorded change, stable ids, notice as content", 
 }
 
 TEST_CASE("feed: XML escaping drops characters XML 1.0 forbids", "[feed]") {
-    CHECK(feed::xml_escape("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&apos;f");
-    CHECK(feed::xml_escape(std::string("x\x01y\x0bz\tq\n", 8)) == "xyz\tq\n");
-    CHECK(feed::xml_escape("\xef\xbf\xbe|\xef\xbf\xbf|\xef\xbf\xbd") == "||\xef\xbf\xbd");
-    CHECK(feed::xml_escape("bad \xff byte") == "bad \xef\xbf\xbd byte");
-    CHECK(feed::atom_time("2024-02-23") == "2024-02-23T00:00:00Z");
-    CHECK(feed::atom_time("2024-02-23T10:30:00Z") == "2024-02-23T10:30:00Z");
-    CHECK(feed::atom_time("yesterday") == "");
+    CHECK(render::html_escape("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+    CHECK(render::html_escape(std::string("x\x01y\x0bz\tq\n", 8)) == "xyz\tq\n");
+    CHECK(render::html_escape("\xef\xbf\xbe|\xef\xbf\xbf|\xef\xbf\xbd") == "||\xef\xbf\xbd");
+    CHECK(render::html_escape("bad \xff byte") == "bad \xef\xbf\xbd byte");
+    CHECK(render::atom_time("2024-02-23") == "2024-02-23T00:00:00Z");
+    CHECK(render::atom_time("2024-02-23T10:30:00Z") == "2024-02-23T10:30:00Z");
+    CHECK(render::atom_time("yesterday") == "");
 
-    feed::Feed f;
+    render::Feed f;
     f.id = "tag:guidetrack,2024:test";
     f.title = "T\x02itle";
     f.updated = "2024-01-01T00:00:00Z";
-    feed::Entry e;
+    render::Entry e;
     e.id = "tag:guidetrack,2024:test/1";
     e.title = "<b>bold</b>";
     e.updated = "2024-01-01T00:00:00Z";
     e.content_html = "<p>A &amp; B \x1f</p>";
     f.entries.push_back(e);
-    std::string xml = feed::to_atom(f);
+    std::string xml = render::to_atom(f);
     CHECK(xml.find('\x02') == std::string::npos);
     CHECK(xml.find('\x1f') == std::string::npos);
     CHECK(xml.find("<title>&lt;b&gt;bold&lt;/b&gt;</title>") != std::string::npos);

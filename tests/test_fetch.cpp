@@ -1,5 +1,6 @@
 // The fetch client against a real HTTP server on 127.0.0.1 (tests/support/http_server).
-#include "guidetrack/fetch.hpp"
+#include "guidetrack/app/fetch_document.hpp"
+#include "guidetrack/fetch/fetch.hpp"
 #include "http_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -41,7 +42,7 @@ TEST_CASE("fetch: a document with its validators, user agent and format", "[fetc
     r.last_modified = "Tue, 20 Feb 2024 10:00:00 GMT";
     server.set("/guide", r);
 
-    auto got = fetch::fetch_document(doc_at(server.url("/guide")), quick());
+    auto got = app::fetch_document(doc_at(server.url("/guide")), quick());
     REQUIRE(got.ok());
     CHECK_FALSE(got->not_modified());
     CHECK(got->response.body == kHtml);
@@ -71,7 +72,7 @@ TEST_CASE("fetch: conditional requests give 304 not modified", "[fetch]") {
 
     auto d = doc_at(server.url("/etag"));
     d.etag = "\"abc\"";
-    auto got = fetch::fetch_document(d, quick());
+    auto got = app::fetch_document(d, quick());
     REQUIRE(got.ok());
     CHECK(got->not_modified());
     CHECK(got->response.body.empty());
@@ -80,14 +81,14 @@ TEST_CASE("fetch: conditional requests give 304 not modified", "[fetch]") {
 
     // A stale ETag: the server sends the whole document again.
     d.etag = "\"old\"";
-    got = fetch::fetch_document(d, quick());
+    got = app::fetch_document(d, quick());
     REQUIRE(got.ok());
     CHECK_FALSE(got->not_modified());
     CHECK(got->response.body == kHtml);
 
     auto l = doc_at(server.url("/lm"));
     l.last_modified = "Wed, 21 Feb 2024 09:00:00 GMT";
-    got = fetch::fetch_document(l, quick());
+    got = app::fetch_document(l, quick());
     REQUIRE(got.ok());
     CHECK(got->not_modified());
     CHECK(got->response.validators.last_modified == "Wed, 21 Feb 2024 09:00:00 GMT");
@@ -96,7 +97,7 @@ TEST_CASE("fetch: conditional requests give 304 not modified", "[fetch]") {
 
 TEST_CASE("fetch: HTTP errors fail and name the document, the URL and the status", "[fetch]") {
     HttpServer server;
-    auto got = fetch::fetch_document(doc_at(server.url("/missing")), quick());
+    auto got = app::fetch_document(doc_at(server.url("/missing")), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().kind == ErrorKind::runtime);
     CHECK(got.error().message == "guide: " + server.url("/missing") + ": HTTP 404 Not Found");
@@ -111,13 +112,13 @@ TEST_CASE("fetch: a 500 is retried and the next 200 succeeds", "[fetch]") {
     HttpReply ok;
     ok.body = kHtml;
     server.script("/flaky", {fail, ok});
-    auto got = fetch::fetch_document(doc_at(server.url("/flaky")), quick());
+    auto got = app::fetch_document(doc_at(server.url("/flaky")), quick());
     REQUIRE(got.ok());
     CHECK(got->response.attempts == 2);
     CHECK(got->response.body == kHtml);
 
     server.set("/down", fail);
-    got = fetch::fetch_document(doc_at(server.url("/down")), quick());
+    got = app::fetch_document(doc_at(server.url("/down")), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message ==
           "guide: " + server.url("/down") + ": HTTP 500 Internal Server Error (after 3 attempts)");
@@ -134,7 +135,7 @@ TEST_CASE("fetch: a slow response past the timeout fails", "[fetch]") {
     o.timeout_ms = 300;
     o.retries = 1;
     auto start = std::chrono::steady_clock::now();
-    auto got = fetch::fetch_document(doc_at(server.url("/slow")), o);
+    auto got = app::fetch_document(doc_at(server.url("/slow")), o);
     auto took = std::chrono::steady_clock::now() - start;
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message ==
@@ -151,7 +152,7 @@ TEST_CASE("fetch: a truncated body is a failure", "[fetch]") {
     server.set("/cut", cut);
     auto o = quick();
     o.retries = 0;
-    auto got = fetch::fetch_document(doc_at(server.url("/cut"), "txt"), o);
+    auto got = app::fetch_document(doc_at(server.url("/cut"), "txt"), o);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("guide: " + server.url("/cut") + ": truncated body") == 0);
     CHECK(got.error().message.find("10000") != std::string::npos);
@@ -167,7 +168,7 @@ TEST_CASE("fetch: redirects are followed, loops are cut", "[fetch]") {
     HttpReply page;
     page.body = kHtml;
     server.set("/new", page);
-    auto got = fetch::fetch_document(doc_at(server.url("/old")), quick());
+    auto got = app::fetch_document(doc_at(server.url("/old")), quick());
     REQUIRE(got.ok());
     CHECK(got->response.effective_url == server.url("/new"));
 
@@ -175,7 +176,7 @@ TEST_CASE("fetch: redirects are followed, loops are cut", "[fetch]") {
     loop.status = 302;
     loop.location = "/loop";
     server.set("/loop", loop);
-    got = fetch::fetch_document(doc_at(server.url("/loop")), quick());
+    got = app::fetch_document(doc_at(server.url("/loop")), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message ==
           "guide: " + server.url("/loop") + ": too many redirects (more than 5)");
@@ -185,7 +186,7 @@ TEST_CASE("fetch: redirects are followed, loops are cut", "[fetch]") {
     elsewhere.status = 302;
     elsewhere.location = "file:///etc/passwd";
     server.set("/file", elsewhere);
-    got = fetch::fetch_document(doc_at(server.url("/file")), quick());
+    got = app::fetch_document(doc_at(server.url("/file")), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("not http or https") != std::string::npos);
 }
@@ -195,7 +196,7 @@ TEST_CASE("fetch: a format other than the tracked one is an error", "[fetch]") {
     HttpReply html;
     html.body = kHtml;
     server.set("/report.pdf", html);
-    auto got = fetch::fetch_document(doc_at(server.url("/report.pdf"), "pdf"), quick());
+    auto got = app::fetch_document(doc_at(server.url("/report.pdf"), "pdf"), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message == "guide: " + server.url("/report.pdf") +
                                      ": expected PDF but the server sent HTML (text/html)");
@@ -204,7 +205,7 @@ TEST_CASE("fetch: a format other than the tracked one is an error", "[fetch]") {
     lying.body = kHtml;
     lying.content_type = "application/pdf";
     server.set("/lying.pdf", lying);
-    got = fetch::fetch_document(doc_at(server.url("/lying.pdf"), "pdf"), quick());
+    got = app::fetch_document(doc_at(server.url("/lying.pdf"), "pdf"), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("served as application/pdf but the body is not a PDF") !=
           std::string::npos);
@@ -213,10 +214,10 @@ TEST_CASE("fetch: a format other than the tracked one is an error", "[fetch]") {
     pdf.body = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n";
     pdf.content_type = "application/pdf";
     server.set("/doc.pdf", pdf);
-    got = fetch::fetch_document(doc_at(server.url("/doc.pdf"), "html"), quick());
+    got = app::fetch_document(doc_at(server.url("/doc.pdf"), "html"), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("expected HTML but the server sent PDF") != std::string::npos);
-    got = fetch::fetch_document(doc_at(server.url("/doc.pdf"), "pdf"), quick());
+    got = app::fetch_document(doc_at(server.url("/doc.pdf"), "pdf"), quick());
     REQUIRE(got.ok());
     CHECK(got->format == extract::Format::pdf);
 
@@ -225,7 +226,7 @@ TEST_CASE("fetch: a format other than the tracked one is an error", "[fetch]") {
     md.body = "# Title\n\nSome text.\n";
     md.content_type = "text/plain; charset=utf-8";
     server.set("/guide.md", md);
-    got = fetch::fetch_document(doc_at(server.url("/guide.md"), "md"), quick());
+    got = app::fetch_document(doc_at(server.url("/guide.md"), "md"), quick());
     REQUIRE(got.ok());
     CHECK(got->format == extract::Format::markdown);
 }
@@ -241,7 +242,7 @@ TEST_CASE("fetch: a body over the size limit is abandoned", "[fetch]") {
     auto o = quick();
     o.max_bytes = 100000;
     for (const char* path : {"/announced", "/streamed"}) {
-        auto got = fetch::fetch_document(doc_at(server.url(path), "txt"), o);
+        auto got = app::fetch_document(doc_at(server.url(path), "txt"), o);
         REQUIRE_FALSE(got.ok());
         CHECK(got.error().message == "guide: " + server.url(path) +
                                          ": the document is larger than the limit of 100000 bytes");
@@ -258,11 +259,11 @@ TEST_CASE("fetch: URLs other than http and https are refused", "[fetch]") {
         CHECK(ok.error().kind == ErrorKind::input);
     }
     CHECK(fetch::validate_url("https://www.gov.uk/government/publications/x").ok());
-    auto got = fetch::fetch_document(doc_at("ftp://example.org/a.pdf"), quick());
+    auto got = app::fetch_document(doc_at("ftp://example.org/a.pdf"), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("guide: refused URL scheme 'ftp'") == 0);
     auto none = doc_at("");
-    got = fetch::fetch_document(none, quick());
+    got = app::fetch_document(none, quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().kind == ErrorKind::input);
 }
@@ -272,7 +273,7 @@ TEST_CASE("fetch: an empty body and a refused connection fail", "[fetch]") {
     HttpReply empty;
     empty.body = "";
     server.set("/empty", empty);
-    auto got = fetch::fetch_document(doc_at(server.url("/empty")), quick());
+    auto got = app::fetch_document(doc_at(server.url("/empty")), quick());
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("empty body") != std::string::npos);
 
@@ -283,7 +284,7 @@ TEST_CASE("fetch: an empty body and a refused connection fail", "[fetch]") {
     }
     auto o = quick();
     o.retries = 1;
-    got = fetch::fetch_document(doc_at(closed), o);
+    got = app::fetch_document(doc_at(closed), o);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("guide: " + closed + ": ") == 0);
     CHECK(got.error().message.find("(after 2 attempts)") != std::string::npos);
@@ -294,8 +295,7 @@ TEST_CASE("fetch: url_filename and content types", "[fetch]") {
           "Working_together.pdf");
     CHECK(fetch::url_filename("https://www.gov.uk") == "");
     CHECK(fetch::url_filename("https://www.gov.uk/") == "");
-    CHECK(fetch::format_from_content_type("Application/PDF") == extract::Format::pdf);
-    CHECK(fetch::format_from_content_type("text/html; charset=utf-8") == extract::Format::html);
-    CHECK(fetch::format_from_content_type("application/octet-stream") ==
-          extract::Format::automatic);
+    CHECK(app::format_from_content_type("Application/PDF") == extract::Format::pdf);
+    CHECK(app::format_from_content_type("text/html; charset=utf-8") == extract::Format::html);
+    CHECK(app::format_from_content_type("application/octet-stream") == extract::Format::automatic);
 }

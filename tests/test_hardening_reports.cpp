@@ -5,7 +5,7 @@
 // hand-made hostile documents (control characters and all, which no extractor would let through),
 // and end to end with the built binary on hostile Markdown files.
 #include "../fuzz/fuzz_checks.hpp"
-#include "guidetrack/feed.hpp"
+#include "guidetrack/app/feed.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -317,22 +317,22 @@ TEST_CASE("reports: hostile text is escaped in the Atom feed (in-process)",
         GT_SKIP("xmllint (libxml2-utils) is not installed: Atom feed not checked");
     gt_test::TempDir tmp;
     auto n = hostile_notice();
-    guidetrack::feed::Feed feed;
+    guidetrack::render::Feed feed;
     feed.id = "tag:guidetrack,2024:hostile";
     feed.title = "Feed <script>alert(1)</script> & \x1b[31m \x01 ]]>";
     feed.updated = "2024-02-23T00:00:00Z";
-    guidetrack::feed::Entry e;
+    guidetrack::render::Entry e;
     e.id = "tag:guidetrack,2024:hostile/1";
     e.title = "Entry \"quoted\" <b>bold</b> & ]]> \x0b\x0c";
     e.updated = "2024-02-23T00:00:00Z";
     e.link = "javascript:alert(document.cookie)";
     e.content_html = guidetrack::render::notice_html_fragment(n);
     feed.entries.push_back(e);
-    guidetrack::feed::Entry e2 = e;
+    guidetrack::render::Entry e2 = e;
     e2.id = "tag:guidetrack,2024:hostile/2";
     e2.link = "https://www.gov.uk/guidance?a=1&b=<2>";
     feed.entries.push_back(e2);
-    std::string atom = guidetrack::feed::to_atom(feed);
+    std::string atom = guidetrack::render::to_atom(feed);
     check_atom(atom, tmp.path());
     CHECK(atom.find("&lt;script&gt;") != std::string::npos);
 }

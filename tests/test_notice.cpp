@@ -1,10 +1,11 @@
 // Change notices: classification rules, locations, grouping, the renderers and the `notice`
 // command, on the sample documents and on small documents built here.
-#include "guidetrack/diff.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/notice.hpp"
-#include "guidetrack/render_notice.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/notice.hpp"
+#include "guidetrack/store/store.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -215,7 +216,7 @@ TEST_CASE("notice: versions from the store, default previous against latest", "[
         req.filename = file;
         req.label = label;
         req.date = date;
-        REQUIRE(st->snapshot(req).ok());
+        REQUIRE(app::snapshot(*st, req).ok());
     }
     std::string store_dir = (tmp / "store").string();
 

@@ -1,10 +1,10 @@
 // Change notices on real guidance ($GUIDETRACK_CORPUS): Working Together 2023 with its four
 // February 2024 places reverted, GOV.UK pages whose HTML changed but whose words did not, and
 // the early-years handbook's footnote change.
-#include "guidetrack/diff.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/notice.hpp"
-#include "guidetrack/render_notice.hpp"
+#include "guidetrack/diff/diff.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/notice.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>

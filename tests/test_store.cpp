@@ -1,7 +1,8 @@
 // The store API against real bare git repositories, checked with the git binary (fsck, log, show,
 // clone, for-each-ref) as a user of the store would.
-#include "guidetrack/store.hpp"
-#include "guidetrack/text.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/store/store.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include "testutil.hpp"
 
@@ -63,9 +64,9 @@ store::SnapshotRequest request(const std::string& file, const std::string& label
 }
 
 void record_three(store::Store& s) {
-    REQUIRE(s.snapshot(request("v1.md", "2024-01", "2024-01-10")).ok());
-    REQUIRE(s.snapshot(request("v2.md", "2024-02", "2024-02-23")).ok());
-    REQUIRE(s.snapshot(request("v3.md", "2024-06", "2024-06-01")).ok());
+    REQUIRE(app::snapshot(s, request("v1.md", "2024-01", "2024-01-10")).ok());
+    REQUIRE(app::snapshot(s, request("v2.md", "2024-02", "2024-02-23")).ok());
+    REQUIRE(app::snapshot(s, request("v3.md", "2024-06", "2024-06-01")).ok());
 }
 
 } // namespace
@@ -201,14 +202,14 @@ TEST_CASE("an unchanged snapshot records nothing", "[store]") {
     auto s = make_store(tmp);
     record_three(s);
     std::string before = refs(tmp / "store");
-    auto again = s.snapshot(request("v3.md", "again", ""));
+    auto again = app::snapshot(s, request("v3.md", "again", ""));
     REQUIRE(again.ok());
     CHECK(again->status == store::SnapshotStatus::unchanged);
     CHECK(again->version.label == "2024-06");
     // Same text from different bytes (trailing blank lines) is unchanged too.
     auto req = request("v3.md", "", "");
     req.original += "\n\n\n";
-    auto spaced = s.snapshot(req);
+    auto spaced = app::snapshot(s, req);
     REQUIRE(spaced.ok());
     CHECK(spaced->status == store::SnapshotStatus::unchanged);
     CHECK(refs(tmp / "store") == before);
@@ -218,11 +219,11 @@ TEST_CASE("an unchanged snapshot records nothing", "[store]") {
 TEST_CASE("bad snapshots fail with input errors and leave the store unchanged", "[store]") {
     TempDir tmp;
     auto s = make_store(tmp);
-    REQUIRE(s.snapshot(request("v1.md", "2024-01", "2024-01-10")).ok());
+    REQUIRE(app::snapshot(s, request("v1.md", "2024-01", "2024-01-10")).ok());
     std::string before = refs(tmp / "store");
 
     auto expect_input_error = [&](store::SnapshotRequest req, const std::string& fragment) {
-        auto r = s.snapshot(req);
+        auto r = app::snapshot(s, req);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().kind == ErrorKind::input);
         CHECK(r.error().message.find(fragment) != std::string::npos);
@@ -256,15 +257,15 @@ TEST_CASE("bad snapshots fail with input errors and leave the store unchanged", 
 TEST_CASE("default labels come from the date, else the retrieval date, de-duplicated", "[store]") {
     TempDir tmp;
     auto s = make_store(tmp);
-    auto a = s.snapshot(request("v1.md", "", "2024-01-10"));
+    auto a = app::snapshot(s, request("v1.md", "", "2024-01-10"));
     REQUIRE(a.ok());
     CHECK(a->version.label == "2024-01-10");
-    auto b = s.snapshot(request("v2.md", "", "2024-01-10"));
+    auto b = app::snapshot(s, request("v2.md", "", "2024-01-10"));
     REQUIRE(b.ok());
     CHECK(b->version.label == "2024-01-10-2");
     auto req = request("v3.md", "", "");
     req.retrieved_at = "2024-07-01T09:30:00Z";
-    auto c = s.snapshot(req);
+    auto c = app::snapshot(s, req);
     REQUIRE(c.ok());
     CHECK(c->version.label == "2024-07-01");
     CHECK(c->version.date.empty());
@@ -298,7 +299,7 @@ TEST_CASE("reextract records a technical upgrade only where the text changed", "
     record_three(s);
     const auto store_dir = tmp / "store";
     std::string tip = git(store_dir, "rev-parse sample");
-    auto same = s.reextract("sample");
+    auto same = app::reextract(s, "sample");
     REQUIRE(same.ok());
     CHECK(same->versions == 3);
     CHECK(same->changed.empty());
@@ -325,7 +326,7 @@ TEST_CASE("reextract records a technical upgrade only where the text changed", "
     REQUIRE(vs.size() == 4);
     CHECK(*s.stored_text("sample", vs[0]) == old_text);
 
-    auto up = s.reextract("sample");
+    auto up = app::reextract(s, "sample");
     REQUIRE(up.ok());
     CHECK(up->versions == 4);
     REQUIRE(up->changed.size() == 1);
@@ -344,7 +345,7 @@ TEST_CASE("reextract records a technical upgrade only where the text changed", "
     CHECK(*s.stored_text("sample", after[0]) == *s.stored_text("sample", after[1]));
     CHECK(git(store_dir, "show sample:text.md") == *s.stored_text("sample", after[0]));
     // A later snapshot compares against the re-extracted text.
-    auto again = s.snapshot(request("v3.md", "", ""));
+    auto again = app::snapshot(s, request("v3.md", "", ""));
     REQUIRE(again.ok());
     CHECK(again->status == store::SnapshotStatus::unchanged);
     require_fsck(store_dir);
@@ -358,7 +359,7 @@ TEST_CASE("packs are merged when they accumulate, and nothing is lost", "[store]
     for (int i = 0; i < n; ++i) {
         auto req = request("v1.md", "", "");
         req.original = base + "\nExtra paragraph number " + std::to_string(i) + ".\n";
-        auto r = s.snapshot(req);
+        auto r = app::snapshot(s, req);
         REQUIRE(r.ok());
         REQUIRE(r->status == store::SnapshotStatus::recorded);
     }

@@ -1,7 +1,8 @@
 // `sync` through real git remotes: a local bare repository (made by git itself) and two stores
 // sharing it, including a divergent history that must be reported and left alone.
-#include "guidetrack/store.hpp"
-#include "guidetrack/sync.hpp"
+#include "guidetrack/app/record.hpp"
+#include "guidetrack/store/store.hpp"
+#include "guidetrack/store/sync.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -48,7 +49,7 @@ struct Stores {
         req.original = text;
         req.label = label;
         req.source = "test";
-        auto r = s->snapshot(req);
+        auto r = app::snapshot(*s, req);
         INFO((r.ok() ? "" : r.error().message));
         REQUIRE(r.ok());
     }

@@ -1,4 +1,4 @@
-#include "guidetrack/text.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <catch2/catch.hpp>
 

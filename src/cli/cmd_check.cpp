@@ -6,10 +6,10 @@
 // carries the same distinction in "result" and "counts".
 #include "commands.hpp"
 
-#include "guidetrack/check.hpp"
+#include "guidetrack/app/check.hpp"
+#include "guidetrack/app/feed.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/feed.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -138,8 +138,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         GT_CHECK(write_atomically(opts.report,
                                   check::render_report(outcomes, report_format, now_utc())));
     if (!opts.feed.empty()) {
-        GT_TRY(auto feed, feed::build_feed(store, {}));
-        GT_CHECK(write_atomically(opts.feed, feed::to_atom(feed)));
+        GT_TRY(auto feed, app::build_feed(store, {}));
+        GT_CHECK(write_atomically(opts.feed, render::to_atom(feed)));
     }
     if (opts.json) {
         ctx.out << check::to_json(outcomes).dump(2) << "\n";

@@ -5,12 +5,13 @@
 #include "commands.hpp"
 #include "pager.hpp"
 
-#include "guidetrack/diff.hpp"
-#include "guidetrack/document.hpp"
+#include "guidetrack/diff/diff.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/render_diff.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/render/diff.hpp"
+#include "guidetrack/render/diff_json.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -142,7 +143,7 @@ Result<int> run_diff(Context& ctx, const DiffOptions& opts) {
     const int code = changes.empty() ? exit_code::success : exit_code::changes;
 
     if (opts.json) {
-        diff::write_json(ctx.out, changes, {{"from", a.json}, {"to", b.json}});
+        render::write_diff_json(ctx.out, changes, {{"from", a.json}, {"to", b.json}});
         return code;
     }
 

@@ -6,10 +6,10 @@
 // block on indented lines. --json prints model::to_json, the same model the store records.
 #include "commands.hpp"
 
-#include "guidetrack/document.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/text.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 

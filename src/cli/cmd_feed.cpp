@@ -2,9 +2,9 @@
 // documents (all tracked documents by default), one entry per change with its notice.
 #include "commands.hpp"
 
+#include "guidetrack/app/feed.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/feed.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -48,8 +48,8 @@ Result<void> write_atomically(const std::string& path, const std::string& conten
 
 Result<int> run_feed(Context& ctx, const FeedOptions& opts) {
     GT_TRY(store::Store st, store::Store::open(store_location(ctx)));
-    GT_TRY(feed::Feed f, feed::build_feed(st, opts.ids));
-    std::string xml = feed::to_atom(f);
+    GT_TRY(render::Feed f, app::build_feed(st, opts.ids));
+    std::string xml = render::to_atom(f);
     if (opts.out.empty() || opts.out == "-")
         ctx.out << xml;
     else

@@ -2,7 +2,7 @@
 #include "commands.hpp"
 
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <nlohmann/json.hpp>
 

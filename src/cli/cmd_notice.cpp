@@ -6,12 +6,12 @@
 // a store (tests, the demo, one-off comparisons). Output goes to standard output or --out FILE.
 #include "commands.hpp"
 
-#include "guidetrack/diff.hpp"
+#include "guidetrack/diff/diff.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/extract.hpp"
-#include "guidetrack/notice.hpp"
-#include "guidetrack/render_notice.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/notice.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <cerrno>
 #include <cstring>

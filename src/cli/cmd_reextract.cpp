@@ -4,8 +4,9 @@
 // notices from then on compare the re-extracted texts.
 #include "commands.hpp"
 
+#include "guidetrack/app/record.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <memory>
 
@@ -32,7 +33,7 @@ Result<int> run_reextract(Context& ctx, const ReextractOptions& opts) {
         }
     }
     for (const auto& id : ids) {
-        GT_TRY(auto r, store.reextract(id));
+        GT_TRY(auto r, app::reextract(store, id));
         ctx.out << id << ": ";
         if (r.changed.empty()) {
             ctx.out << r.versions << " version" << (r.versions == 1 ? "" : "s")

@@ -5,9 +5,10 @@
 // recorded and the command says so: re-running a snapshot is always safe.
 #include "commands.hpp"
 
-#include "guidetrack/check.hpp"
+#include "guidetrack/app/check.hpp"
+#include "guidetrack/app/record.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <cctype>
 #include <limits>
@@ -101,10 +102,10 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
     req.label = opts.label;
     req.date = opts.date;
     req.note = opts.note;
-    req.format = format;
+    req.format = std::string(extract::format_name(format));
     req.filename = opts.file == "-" ? "" : opts.file;
     req.max_bytes = max_bytes;
-    GT_TRY(auto result, store.snapshot(req));
+    GT_TRY(auto result, app::snapshot(store, req));
     const store::VersionInfo& v = result.version;
     if (result.status == store::SnapshotStatus::unchanged) {
         ctx.out << opts.id << ": unchanged since version " << v.label

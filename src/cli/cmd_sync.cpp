@@ -5,8 +5,8 @@
 #include "commands.hpp"
 
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/store.hpp"
-#include "guidetrack/sync.hpp"
+#include "guidetrack/store/store.hpp"
+#include "guidetrack/store/sync.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -7,10 +7,10 @@
 // first thing anyone does, and a separate `init` step would only be one more thing to forget.
 #include "commands.hpp"
 
-#include "guidetrack/check.hpp"
+#include "guidetrack/app/check.hpp"
 #include "guidetrack/exit_codes.hpp"
-#include "guidetrack/fetch.hpp"
-#include "guidetrack/store.hpp"
+#include "guidetrack/fetch/fetch.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <filesystem>
 #include <memory>

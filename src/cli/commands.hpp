@@ -3,7 +3,7 @@
 
 #include "app.hpp"
 
-#include "guidetrack/store.hpp"
+#include "guidetrack/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,139 @@
+// Checks: fetch tracked documents from their URLs and record what changed.
+//
+// Fetching is slow and independent per document, so it runs on a small pool of threads; recording
+// is not, so every write goes through the one Store on the calling thread, in the order fetches
+// finish. A document whose fetch or extraction fails records nothing and does not stop the others.
+// An unchanged document costs one conditional request (a 304), and its ETag / Last-Modified are
+// remembered in the store (DocumentInfo) only after its version was safely recorded, so a failed
+// run is simply retried by the next one.
+//
+// The catalogue (snapshots/catalog.json, also built into the program) lists the real guidance a
+// designated safeguarding lead tracks, with GOV.UK addresses, in named groups.
+#pragma once
+
+#include "guidetrack/app/fetch_document.hpp"
+#include "guidetrack/fetch/fetch.hpp"
+#include "guidetrack/notice/notice.hpp"
+#include "guidetrack/result.hpp"
+#include "guidetrack/store/store.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guidetrack::check {
+
+// ---- The catalogue ----
+
+struct CatalogEntry {
+    store::DocumentInfo info; // id, title, url, format, publisher, origin (no fetch state)
+    std::vector<std::string> groups;
+    std::string note;
+};
+
+struct Catalog {
+    std::string description;
+    std::map<std::string, std::string> groups; // name -> what it holds
+    std::vector<CatalogEntry> entries;
+};
+
+// Parse a catalogue (JSON text); input error naming the entry on any bad field.
+Result<Catalog> parse_catalog(std::string_view json_text);
+// Read and parse a catalogue file.
+Result<Catalog> load_catalog(const std::filesystem::path& path);
+// The catalogue built into the program (identical to snapshots/catalog.json).
+const Catalog& builtin_catalog();
+std::string_view builtin_catalog_json();
+
+// The entries named (document IDs or group names), in catalogue order without duplicates; all of
+// them when names is empty. An unknown name is an input error listing the known ones.
+Result<std::vector<store::DocumentInfo>> select(const Catalog& catalog,
+                                                const std::vector<std::string>& names);
+
+// ---- Checking ----
+
+enum class Status {
+    unchanged, // not modified (304), or fetched with the same text as the latest version
+    changed,   // a new version was recorded after an earlier one
+    first,     // the first version of the document was recorded
+    failed,    // fetch or extraction failed: nothing recorded
+    skipped,   // no URL tracked (only when checking every document)
+};
+
+std::string_view status_name(Status status);
+
+struct Outcome {
+    std::string id, title, url;
+    Status status = Status::unchanged;
+    std::string reason;        // failed: "URL: reason"; skipped: why
+    bool not_modified = false; // unchanged by a 304 (one small request)
+    int attempts = 0;
+    std::optional<store::VersionInfo> previous; // changed: the version before
+    std::optional<store::VersionInfo> current;  // changed / first: the version recorded
+    std::optional<notice::Notice> notice;       // changed: what changed
+    std::size_t items = 0;                      // changed: notice items (major ones)
+    std::size_t changes = 0;                    // changed: changes in the diff
+    std::string warning; // recorded, but the new validators could not be saved
+};
+
+struct Options {
+    fetch::Options fetch;
+    std::size_t jobs = 4;       // fetches at once
+    bool include_minor = false; // count minor (typographic) notice items too
+    // Called on the calling thread after each document is done (done of total).
+    std::function<void(const Outcome&, std::size_t done, std::size_t total)> progress;
+};
+
+// What the caller wants recorded with a new version (the snapshot command's options).
+struct VersionFields {
+    std::string label; // empty: the store's default (the date)
+    std::string date;  // publication date YYYY-MM-DD, may be empty
+    std::string note;
+};
+
+// Record an already-fetched document: snapshot it unless not modified, build the notice when it
+// changed, then remember its validators. Never returns an error: failures are Status::failed.
+Outcome record(store::Store& store, const store::DocumentInfo& doc,
+               const Result<app::FetchResult>& fetched, const Options& options = {},
+               const VersionFields& fields = {});
+
+// Fetch and record one tracked document (`snapshot ID` without a file).
+Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options = {},
+                  const VersionFields& fields = {});
+
+// Check the named documents (all tracked ones when ids is empty). Input error for an unknown ID
+// or a named document without a URL; otherwise one outcome per document, in ID order.
+Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,
+                                 const Options& options = {});
+
+struct Summary {
+    std::size_t unchanged = 0, changed = 0, first = 0, failed = 0, skipped = 0;
+    // 3 if any failed, else 1 if any changed or first, else 0.
+    int exit_code() const;
+};
+
+Summary summarise(const std::vector<Outcome>& outcomes);
+
+// {"schema_version", "result": "unchanged"|"changed"|"failed", "exit_code", "counts", "documents"}
+nlohmann::json to_json(const std::vector<Outcome>& outcomes);
+
+// ---- The report of one run (check --report FILE --format md|json|html) ----
+
+enum class ReportFormat { markdown, json, html };
+
+// "md" / "markdown", "json", "html".
+Result<ReportFormat> parse_report_format(std::string_view name);
+
+// Every notice of the run, then the first versions recorded and the failures. generated_at: an
+// ISO 8601 time printed in the report (the caller's clock, so tests can fix it).
+std::string render_report(const std::vector<Outcome>& outcomes, ReportFormat format,
+                          const std::string& generated_at);
+
+} // namespace guidetrack::check

@@ -1,0 +1,28 @@
+// Recording versions: the use case that joins extraction and the store.
+//
+// The store keeps documents and versions but never extracts, so that it depends on the document
+// model only; these functions turn originals into documents with the current extractor and hand
+// them to the store. Every command that records (snapshot, check, reextract) goes through them.
+#pragma once
+
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/result.hpp"
+#include "guidetrack/store/store.hpp"
+
+#include <string_view>
+
+namespace guidetrack::app {
+
+// The format to extract an original with: `requested` (a format name; empty or "auto" for none),
+// else the document's tracked format, else detected from the bytes and filename.
+Result<extract::Format> choose_format(std::string_view requested, std::string_view tracked,
+                                      std::string_view original, std::string_view filename);
+
+// Extract req.original (format chosen by choose_format from req.format, the tracked format and
+// req.filename) and record it. Extraction errors name req.source.
+Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotRequest req);
+
+// Re-extract every version of a document with the current extractor (a technical upgrade).
+Result<store::ReextractResult> reextract(store::Store& store, std::string_view id);
+
+} // namespace guidetrack::app

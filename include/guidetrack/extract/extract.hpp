@@ -1,0 +1,42 @@
+// Extraction: input bytes (PDF, HTML, Markdown, plain text) -> the document model.
+//
+// Every extractor normalises block text with text::normalise, drops page furniture and markup
+// churn, and reports bad input (corrupt or encrypted PDF, no text layer, binary data, invalid
+// UTF-8, empty documents) as an input error with a one-line message. None of them throws.
+#pragma once
+
+#include "guidetrack/model/document.hpp"
+#include "guidetrack/result.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace guidetrack::extract {
+
+enum class Format { automatic, pdf, html, markdown, text };
+
+// "auto", "pdf", "html", "md" / "markdown", "txt" / "text".
+Result<Format> parse_format(std::string_view name);
+// The canonical short name: "auto", "pdf", "html", "md", "txt".
+std::string_view format_name(Format format);
+
+// Detect the format from the content first (magic bytes, markup), then from the file name's
+// extension. Never returns Format::automatic.
+Format detect_format(std::string_view bytes, std::string_view filename = {});
+
+struct Options {
+    Format format = Format::automatic; // automatic: detect_format(bytes, filename)
+    std::string filename;              // a hint for detection and messages only
+};
+
+// The default limit on the size of an input (256 MiB); callers may pass their own.
+constexpr std::size_t default_max_input_bytes = 256u * 1024u * 1024u;
+
+Result<model::Document> extract(std::string_view bytes, const Options& options = {});
+
+Result<model::Document> extract_pdf(std::string_view bytes);
+Result<model::Document> extract_html(std::string_view bytes);
+Result<model::Document> extract_markdown(std::string_view bytes);
+Result<model::Document> extract_text(std::string_view bytes);
+
+} // namespace guidetrack::extract

@@ -1,0 +1,49 @@
+// Unicode text utilities shared by the extractors and the diff (util layer: depends on nothing
+// project-specific but Result).
+#pragma once
+
+#include "guidetrack/result.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace guidetrack::text {
+
+// True if s is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+// On failure, *bad_offset (if given) is the byte offset of the first bad sequence.
+bool is_valid_utf8(std::string_view s, std::size_t* bad_offset = nullptr);
+
+// Normalise one block's text: Unicode NFC; soft hyphens and zero-width characters dropped; every
+// run of white space (including no-break and other Unicode spaces, tabs and newlines) becomes one
+// ASCII space; leading and trailing space trimmed. Quotes and dashes are kept as written.
+// Invalid UTF-8 is an input error.
+Result<std::string> normalise(std::string_view s);
+
+// normalise() for text already known to be valid UTF-8 (invalid sequences are replaced by U+FFFD).
+std::string normalise_lossy(std::string_view s);
+
+// Fold typographic variants for comparisons that ignore typography: curly single and double
+// quotes and primes to ' and ", dashes and minus signs to -, ellipsis to "...", Unicode spaces
+// to a space (runs collapsed). Input must be valid UTF-8.
+std::string fold_typography(std::string_view s);
+
+// Unicode case folding (for --ignore-case). Input must be valid UTF-8.
+std::string fold_case(std::string_view s);
+
+// Replace invalid UTF-8 sequences by U+FFFD, for messages and lenient callers.
+std::string repair_utf8(std::string_view s);
+
+// Number of display columns a UTF-8 string takes on a terminal (wide characters count 2).
+std::size_t display_width(std::string_view s);
+
+// ASCII letters lower-cased, every other byte kept (for names, media types, schemes).
+std::string ascii_lower(std::string_view s);
+
+// s without leading and trailing ASCII white space (space, tab, CR, LF, FF, VT).
+std::string_view trim(std::string_view s);
+
+// Lower-case hex SHA-256 of the bytes.
+std::string sha256_hex(std::string_view bytes);
+
+} // namespace guidetrack::text

@@ -1,0 +1,306 @@
+#include "guidetrack/app/check.hpp"
+#include "guidetrack/app/record.hpp"
+
+#include "guidetrack/diff/diff.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace guidetrack::check {
+namespace {
+
+using nlohmann::json;
+
+// "ID: URL: reason" -> "URL: reason" (the line already names the document).
+std::string without_id(const std::string& message, const std::string& id) {
+    std::string prefix = id + ": ";
+    if (message.rfind(prefix, 0) == 0)
+        return message.substr(prefix.size());
+    return message;
+}
+
+// The store quotes its source ("'URL': reason"); put it in the fetch form ("URL: reason").
+std::string record_reason(const std::string& message, const std::string& url) {
+    std::string quoted = "'" + url + "': ";
+    if (message.rfind(quoted, 0) == 0)
+        return url + ": " + message.substr(quoted.size());
+    return url + ": " + message;
+}
+
+Outcome start(const store::DocumentInfo& doc) {
+    Outcome o;
+    o.id = doc.id;
+    o.title = doc.title;
+    o.url = doc.url;
+    return o;
+}
+
+json version_json(const store::VersionInfo& v) {
+    return json{{"label", v.label},
+                {"commit", v.commit},
+                {"date", v.date},
+                {"retrieved_at", v.retrieved_at},
+                {"sha256", v.sha256},
+                {"words_added", v.words_added},
+                {"words_removed", v.words_removed}};
+}
+
+} // namespace
+
+std::string_view status_name(Status status) {
+    switch (status) {
+    case Status::unchanged:
+        return "unchanged";
+    case Status::changed:
+        return "changed";
+    case Status::first:
+        return "first";
+    case Status::failed:
+        return "failed";
+    case Status::skipped:
+        return "skipped";
+    }
+    return "unknown";
+}
+
+Outcome record(store::Store& store, const store::DocumentInfo& doc,
+               const Result<app::FetchResult>& fetched, const Options& options,
+               const VersionFields& fields) {
+    Outcome o = start(doc);
+    if (!fetched.ok()) {
+        o.status = Status::failed;
+        o.reason = without_id(fetched.error().message, doc.id);
+        return o;
+    }
+    const app::FetchResult& f = *fetched;
+    o.attempts = f.response.attempts;
+    if (f.not_modified()) {
+        o.status = Status::unchanged;
+        o.not_modified = true;
+        return o;
+    }
+
+    auto before = store.versions(doc.id);
+    if (!before.ok()) {
+        o.status = Status::failed;
+        o.reason = doc.url + ": " + before.error().message;
+        return o;
+    }
+    store::SnapshotRequest req;
+    req.id = doc.id;
+    req.original = f.response.body;
+    req.source = doc.url;
+    req.format = std::string(extract::format_name(f.format));
+    req.filename = f.filename;
+    req.max_bytes = options.fetch.max_bytes;
+    req.label = fields.label;
+    req.date = fields.date;
+    req.note = fields.note;
+    auto snap = app::snapshot(store, req);
+    if (!snap.ok()) {
+        o.status = Status::failed;
+        o.reason = record_reason(snap.error().message, doc.url);
+        return o;
+    }
+
+    if (snap->status == store::SnapshotStatus::unchanged) {
+        o.status = Status::unchanged;
+    } else if (before->empty()) {
+        o.status = Status::first;
+        o.current = snap->version;
+    } else {
+        o.status = Status::changed;
+        o.previous = before->front();
+        o.current = snap->version;
+        auto old_doc = store.stored_document(doc.id, *o.previous);
+        auto new_doc = store.stored_document(doc.id, *o.current);
+        if (old_doc.ok() && new_doc.ok()) {
+            diff::ChangeSet changes = diff::compare(*old_doc, *new_doc);
+            notice::Versions versions;
+            versions.title = doc.title.empty() ? doc.id : doc.title;
+            versions.old_label = o.previous->label;
+            versions.new_label = o.current->label;
+            versions.date = o.current->date;
+            versions.fallback_date = o.current->retrieved_at.substr(0, 10);
+            notice::Options nopts;
+            nopts.include_minor = options.include_minor;
+            o.changes = changes.changes.size();
+            o.notice = notice::build_notice(*old_doc, *new_doc, changes, versions, nopts);
+            o.items = o.notice->items.size();
+        } else {
+            o.warning = "recorded, but the versions could not be compared: " +
+                        (old_doc.ok() ? new_doc.error() : old_doc.error()).message;
+        }
+    }
+
+    // Remember the validators only now that the text is safely recorded (or known unchanged).
+    const fetch::Validators& v = f.response.validators;
+    if (v.etag != doc.etag || v.last_modified != doc.last_modified) {
+        store::DocumentInfo updated = doc;
+        updated.etag = v.etag;
+        updated.last_modified = v.last_modified;
+        if (auto ok = store.track(updated); !ok)
+            o.warning = "could not remember the ETag / Last-Modified: " + ok.error().message;
+    }
+    return o;
+}
+
+Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Options& options,
+                  const VersionFields& fields) {
+    return record(store, doc, app::fetch_document(doc, options.fetch), options, fields);
+}
+
+Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,
+                                 const Options& options) {
+    std::vector<store::DocumentInfo> docs;
+    std::vector<Outcome> outcomes;
+    if (ids.empty()) {
+        GT_TRY(docs, store.documents());
+    } else {
+        std::set<std::string> seen;
+        for (const auto& id : ids) {
+            GT_CHECK(store::validate_id(id));
+            if (!seen.insert(id).second)
+                continue;
+            GT_TRY(auto doc, store.document(id));
+            if (doc.url.empty())
+                return input_error("'" + id + "' has no URL to check (track it with `guidetrack " +
+                                   "track " + id + " --url URL`)");
+            docs.push_back(std::move(doc));
+        }
+        std::sort(docs.begin(), docs.end(),
+                  [](const auto& a, const auto& b) { return a.id < b.id; });
+    }
+
+    // Documents without a URL are listed, not fetched.
+    std::vector<std::size_t> to_fetch;
+    outcomes.resize(docs.size());
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        if (docs[i].url.empty()) {
+            outcomes[i] = start(docs[i]);
+            outcomes[i].status = Status::skipped;
+            outcomes[i].reason = "no URL tracked";
+        } else {
+            to_fetch.push_back(i);
+        }
+    }
+    for (std::size_t i = 0; i < docs.size(); ++i)
+        if (outcomes[i].status == Status::skipped && options.progress)
+            options.progress(outcomes[i], ++done, docs.size());
+
+    // Workers fetch; this thread records, so the Store sees one writer.
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::pair<std::size_t, Result<app::FetchResult>>> finished;
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (;;) {
+            std::size_t k = next.fetch_add(1);
+            if (k >= to_fetch.size())
+                return;
+            std::size_t i = to_fetch[k];
+            auto got = app::fetch_document(docs[i], options.fetch);
+            {
+                std::lock_guard lock(mutex);
+                finished.emplace_back(i, std::move(got));
+            }
+            ready.notify_one();
+        }
+    };
+    std::size_t jobs = std::clamp<std::size_t>(options.jobs, 1, 32);
+    jobs = std::min(jobs, std::max<std::size_t>(to_fetch.size(), 1));
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < jobs && !to_fetch.empty(); ++t)
+        threads.emplace_back(worker);
+    for (std::size_t recorded = 0; recorded < to_fetch.size(); ++recorded) {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return !finished.empty(); });
+        auto item = std::move(finished.front());
+        finished.pop_front();
+        lock.unlock();
+        outcomes[item.first] = record(store, docs[item.first], item.second, options);
+        if (options.progress)
+            options.progress(outcomes[item.first], ++done, docs.size());
+    }
+    for (auto& t : threads)
+        t.join();
+    return outcomes;
+}
+
+int Summary::exit_code() const {
+    if (failed > 0)
+        return 3;
+    if (changed > 0 || first > 0)
+        return 1;
+    return 0;
+}
+
+Summary summarise(const std::vector<Outcome>& outcomes) {
+    Summary s;
+    for (const auto& o : outcomes) {
+        switch (o.status) {
+        case Status::unchanged:
+            ++s.unchanged;
+            break;
+        case Status::changed:
+            ++s.changed;
+            break;
+        case Status::first:
+            ++s.first;
+            break;
+        case Status::failed:
+            ++s.failed;
+            break;
+        case Status::skipped:
+            ++s.skipped;
+            break;
+        }
+    }
+    return s;
+}
+
+json to_json(const std::vector<Outcome>& outcomes) {
+    Summary s = summarise(outcomes);
+    json docs = json::array();
+    for (const auto& o : outcomes) {
+        json d{{"id", o.id}, {"title", o.title}, {"url", o.url}, {"status", status_name(o.status)}};
+        if (!o.reason.empty())
+            d["reason"] = o.reason;
+        if (o.status == Status::unchanged)
+            d["not_modified"] = o.not_modified;
+        if (o.status == Status::changed) {
+            d["items"] = o.items;
+            d["changes"] = o.changes;
+        }
+        if (o.previous)
+            d["previous"] = version_json(*o.previous);
+        if (o.current)
+            d["version"] = version_json(*o.current);
+        if (!o.warning.empty())
+            d["warning"] = o.warning;
+        docs.push_back(std::move(d));
+    }
+    int code = s.exit_code();
+    return json{{"schema_version", 1},
+                {"result", code == 3   ? "failed"
+                           : code == 1 ? "changed"
+                                       : "unchanged"},
+                {"exit_code", code},
+                {"counts",
+                 {{"unchanged", s.unchanged},
+                  {"changed", s.changed},
+                  {"first", s.first},
+                  {"failed", s.failed},
+                  {"skipped", s.skipped}}},
+                {"documents", std::move(docs)}};
+}
+
+} // namespace guidetrack::check

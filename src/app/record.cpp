@@ -1,0 +1,55 @@
+#include "guidetrack/app/record.hpp"
+
+namespace guidetrack::app {
+
+Result<extract::Format> choose_format(std::string_view requested, std::string_view tracked,
+                                      std::string_view original, std::string_view filename) {
+    if (!requested.empty() && requested != "auto")
+        return extract::parse_format(requested);
+    if (!tracked.empty() && tracked != "auto") {
+        GT_TRY(auto f, extract::parse_format(tracked));
+        if (f != extract::Format::automatic)
+            return f;
+    }
+    return extract::detect_format(original, filename);
+}
+
+Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotRequest req) {
+    GT_CHECK(store::validate_id(req.id));
+    std::string what = req.source.empty() ? std::string("input") : "'" + req.source + "'";
+    // The checks that need no parsing first (the store repeats them), so that an over-size or
+    // mislabelled input is refused before it is parsed.
+    if (req.original.empty())
+        return input_error(what + " is empty: nothing to record");
+    if (req.original.size() > req.max_bytes)
+        return input_error(what + " is " + std::to_string(req.original.size()) +
+                           " bytes, over the size limit of " + std::to_string(req.max_bytes) +
+                           " bytes (see --max-size)");
+    if (!req.label.empty())
+        GT_CHECK(store::validate_label(req.label));
+    if (!req.date.empty())
+        GT_CHECK(store::validate_date(req.date));
+    GT_TRY(auto doc, store.document(req.id));
+    GT_TRY(auto format, choose_format(req.format, doc.format, req.original, req.filename));
+    extract::Options opts;
+    opts.format = format;
+    opts.filename = req.filename;
+    auto extracted = extract::extract(req.original, opts);
+    if (!extracted.ok())
+        return with_context(extracted.error(), what);
+    req.document = std::move(*extracted);
+    req.format = std::string(extract::format_name(format));
+    return store.snapshot(req);
+}
+
+Result<store::ReextractResult> reextract(store::Store& store, std::string_view id) {
+    return store.reextract(
+        id, [](std::string_view original, std::string_view format) -> Result<model::Document> {
+            extract::Options opts;
+            auto f = extract::parse_format(format);
+            opts.format = f.ok() ? *f : extract::Format::automatic;
+            return extract::extract(original, opts);
+        });
+}
+
+} // namespace guidetrack::app

@@ -1,0 +1,136 @@
+// The report of one check run: the notices of every document that changed, in one file, built
+// from the notice renderers so that it reads like `guidetrack notice` for each document.
+#include "guidetrack/app/check.hpp"
+#include "guidetrack/render/notice.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace guidetrack::check {
+namespace {
+
+using nlohmann::json;
+
+std::string title_of(const Outcome& o) {
+    return o.title.empty() ? o.id : o.title;
+}
+
+std::string counts_line(const Summary& s) {
+    return std::to_string(s.changed) + " changed, " + std::to_string(s.first) +
+           " first versions recorded, " + std::to_string(s.unchanged) + " unchanged, " +
+           std::to_string(s.failed) + " failed.";
+}
+
+std::string markdown(const std::vector<Outcome>& outcomes, const std::string& generated_at) {
+    Summary s = summarise(outcomes);
+    std::string out = "# Changes to tracked guidance\n\n";
+    out += "Checked " + generated_at + ": " + counts_line(s) + "\n";
+    for (const auto& o : outcomes) {
+        if (o.status != Status::changed || !o.notice)
+            continue;
+        out += "\n## " + title_of(o) + " (`" + o.id + "`)\n\n";
+        out += "Version " + o.previous->label + " to " + o.current->label + ", from <" + o.url +
+               ">.\n\n";
+        out += render::notice_markdown(*o.notice);
+    }
+    if (s.first) {
+        out += "\n## First versions recorded\n\n";
+        for (const auto& o : outcomes)
+            if (o.status == Status::first && o.current)
+                out += "- " + title_of(o) + " (`" + o.id + "`): version " + o.current->label + "\n";
+    }
+    if (s.failed) {
+        out += "\n## Could not be checked\n\n";
+        for (const auto& o : outcomes)
+            if (o.status == Status::failed)
+                out += "- " + title_of(o) + " (`" + o.id + "`): " + o.reason + "\n";
+    }
+    return out;
+}
+
+std::string html(const std::vector<Outcome>& outcomes, const std::string& generated_at) {
+    using render::html_escape;
+    Summary s = summarise(outcomes);
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+        "'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"referrer\" content=\"no-referrer\">\n"
+        "<title>Changes to tracked guidance</title>\n<style>body{font-family:sans-serif;"
+        "max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}del{color:#a00}"
+        "ins{color:#060}.meta{color:#555}</style>\n</head>\n<body>\n<main>\n"
+        "<h1>Changes to tracked guidance</h1>\n";
+    out += "<p class=\"meta\">Checked " + html_escape(generated_at) + ": " +
+           html_escape(counts_line(s)) + "</p>\n";
+    auto link = [](const std::string& url) {
+        if (!render::is_safe_href(url))
+            return html_escape(url);
+        return "<a href=\"" + html_escape(url) + "\">" + html_escape(url) + "</a>";
+    };
+    for (const auto& o : outcomes) {
+        if (o.status != Status::changed || !o.notice)
+            continue;
+        out += "<section>\n<h2>" + html_escape(title_of(o)) + "</h2>\n";
+        out += "<p class=\"meta\">Version " + html_escape(o.previous->label) + " to " +
+               html_escape(o.current->label) + ", from " + link(o.url) + ".</p>\n";
+        out += render::notice_html_fragment(*o.notice);
+        out += "</section>\n";
+    }
+    if (s.first) {
+        out += "<h2>First versions recorded</h2>\n<ul>\n";
+        for (const auto& o : outcomes)
+            if (o.status == Status::first && o.current)
+                out += "<li>" + html_escape(title_of(o)) + ": version " +
+                       html_escape(o.current->label) + "</li>\n";
+        out += "</ul>\n";
+    }
+    if (s.failed) {
+        out += "<h2>Could not be checked</h2>\n<ul>\n";
+        for (const auto& o : outcomes)
+            if (o.status == Status::failed)
+                out += "<li>" + html_escape(title_of(o)) + ": " + html_escape(o.reason) + "</li>\n";
+        out += "</ul>\n";
+    }
+    out += "</main>\n</body>\n</html>\n";
+    return out;
+}
+
+json report_json(const std::vector<Outcome>& outcomes, const std::string& generated_at) {
+    json j = to_json(outcomes);
+    j["generated_at"] = generated_at;
+    json notices = json::array();
+    for (const auto& o : outcomes)
+        if (o.status == Status::changed && o.notice)
+            notices.push_back(json{{"id", o.id}, {"notice", render::notice_json(*o.notice)}});
+    j["notices"] = std::move(notices);
+    return j;
+}
+
+} // namespace
+
+Result<ReportFormat> parse_report_format(std::string_view name) {
+    if (name == "md" || name == "markdown")
+        return ReportFormat::markdown;
+    if (name == "json")
+        return ReportFormat::json;
+    if (name == "html")
+        return ReportFormat::html;
+    return input_error("unknown report format '" + std::string(name) + "' (md, json or html)");
+}
+
+std::string render_report(const std::vector<Outcome>& outcomes, ReportFormat format,
+                          const std::string& generated_at) {
+    switch (format) {
+    case ReportFormat::markdown:
+        return markdown(outcomes, generated_at);
+    case ReportFormat::html:
+        return html(outcomes, generated_at);
+    case ReportFormat::json:
+        break;
+    }
+    // Invalid UTF-8 from a document must not make the whole report unwritable.
+    return report_json(outcomes, generated_at).dump(2, ' ', false, json::error_handler_t::replace) +
+           "\n";
+}
+
+} // namespace guidetrack::check

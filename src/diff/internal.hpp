@@ -1,0 +1,63 @@
+// Internals of the diff module shared by its .cpp files and its tests: the tokeniser, the
+// edit-script engine on interned ints, and the word-level edit builder.
+#pragma once
+
+#include "guidetrack/diff/diff.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace guidetrack::diff::detail {
+
+// A token is bytes [begin, end) of a block's text. Spaces are never tokens.
+struct Token {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+// Unicode-aware word tokens (utf8proc categories): a run of letters, marks and digits (with
+// inner apostrophes and hyphens) is one token; so is an email address, a URL, and a number with
+// inner separators ("2,000", "1.5", "2024-01-10", "10:30"). Every other non-space character
+// (punctuation, symbols) is a token of its own. Input must be valid UTF-8 (invalid bytes become
+// one-byte tokens).
+std::vector<Token> tokenize(std::string_view text);
+
+// Maps token strings to small ints so that diffs compare ints, not strings. With the comparison
+// options, tokens are folded before interning (so "DSL’s" and "DSL's" get the same id).
+class Interner {
+  public:
+    explicit Interner(const Options& options) : options_(options) {}
+    int id(std::string_view token);
+    // Interned ids of a text's tokens.
+    std::vector<int> ids(std::string_view text, const std::vector<Token>& tokens);
+
+  private:
+    Options options_;
+    std::unordered_map<std::string, int> ids_;
+};
+
+// The shortest edit script turning a into b, one op per element (equal consumes one element of
+// each, removed one of a, added one of b). dtl does pieces with at most dtl_limit elements
+// (where its 2,000,000-entry path cap cannot bite); bigger ones are split in linear space by
+// Myers' middle snake until they are that small. dtl_limit = 0 uses Myers alone.
+constexpr std::size_t default_dtl_limit = 1800;
+std::vector<EditOp> edit_script(std::span<const int> a, std::span<const int> b,
+                                std::size_t dtl_limit = default_dtl_limit);
+
+// Word-level edit runs between two block texts, given their tokens and interned ids: each region
+// of change becomes one removed run then one added run; spaces shared by both sides of a region
+// go to the equal run before it.
+std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<Token>& old_tokens,
+                                 const std::vector<int>& old_ids, std::string_view new_text,
+                                 const std::vector<Token>& new_tokens,
+                                 const std::vector<int>& new_ids);
+
+// Dice coefficient of two sorted multisets of ints: 2 |A ∩ B| / (|A| + |B|); 1 for two empties.
+double dice(const std::vector<int>& sorted_a, const std::vector<int>& sorted_b);
+
+} // namespace guidetrack::diff::detail

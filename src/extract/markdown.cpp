@@ -1,0 +1,835 @@
+// Markdown and plain-text extraction.
+//
+// Guidance written in Markdown numbers its paragraphs as "48. " at the start of a line, which
+// CommonMark would read as an ordered list; here a number at column 0 is a numbered paragraph
+// (the anchor a change notice cites) and only indented or bracketed markers ("  1. ", "a) ")
+// are list items. The parser is line-based with one open block at a time, which is all the
+// structure the document model keeps; inline markup is reduced to its words, except links,
+// whose targets are kept because a changed target is a real change.
+//
+// Stored texts (document.hpp) are Markdown of this dialect, so "<!-- page N -->" markers are
+// honoured: re-extracting a stored text keeps its pages.
+#include "guidetrack/extract/extract.hpp"
+#include "guidetrack/text/text.hpp"
+
+#include "extract/common.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+
+namespace guidetrack::extract {
+namespace {
+
+using model::Block;
+using model::BlockKind;
+using model::Document;
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_ascii_punct(char c) {
+    return std::ispunct(static_cast<unsigned char>(c)) != 0;
+}
+// Non-ASCII bytes count as word characters: they are letters far more often than not.
+bool is_word(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           static_cast<unsigned char>(c) >= 0x80;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (is_space(s.front()) || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (is_space(s.back()) || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string_view> split_lines(std::string_view s) {
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        std::size_t end = s.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = s.size();
+        std::string_view line = s.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        lines.push_back(line);
+        pos = end + 1;
+    }
+    return lines;
+}
+
+// Columns of leading indentation (tabs to the next multiple of 4) and the rest of the line.
+std::pair<std::size_t, std::string_view> split_indent(std::string_view line) {
+    std::size_t cols = 0;
+    std::size_t i = 0;
+    for (; i < line.size() && is_space(line[i]); ++i)
+        cols = line[i] == '\t' ? (cols / 4 + 1) * 4 : cols + 1;
+    return {cols, line.substr(i)};
+}
+
+// The few named entities that appear in hand-written Markdown, and numeric references.
+std::size_t decode_entity(std::string_view s, std::string& out) {
+    std::size_t semi = s.find(';');
+    if (semi == std::string_view::npos || semi > 10)
+        return 0;
+    std::string_view name = s.substr(1, semi - 1);
+    static const std::map<std::string_view, std::string_view> kNamed = {
+        {"amp", "&"},  {"lt", "<"},  {"gt", ">"},    {"quot", "\""}, {"apos", "'"},
+        {"nbsp", " "}, {"#39", "'"}, {"ndash", "–"}, {"mdash", "—"}, {"hellip", "…"}};
+    if (auto it = kNamed.find(name); it != kNamed.end()) {
+        out += it->second;
+        return semi + 1;
+    }
+    if (name.size() >= 2 && name[0] == '#') {
+        unsigned long cp = 0;
+        bool hex = name[1] == 'x' || name[1] == 'X';
+        std::string_view digits = name.substr(hex ? 2 : 1);
+        if (digits.empty())
+            return 0;
+        for (char c : digits) {
+            int v = is_digit(c) ? c - '0'
+                    : hex && std::isxdigit(static_cast<unsigned char>(c))
+                        ? std::tolower(static_cast<unsigned char>(c)) - 'a' + 10
+                        : -1;
+            if (v < 0 || cp > 0x10FFFF)
+                return 0;
+            cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(v);
+        }
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        char buf[4];
+        std::size_t n = 0;
+        if (cp < 0x80) {
+            buf[n++] = static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            buf[n++] = static_cast<char>(0xC0 | (cp >> 6));
+            buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            buf[n++] = static_cast<char>(0xE0 | (cp >> 12));
+            buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            buf[n++] = static_cast<char>(0xF0 | (cp >> 18));
+            buf[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        out.append(buf, n);
+        return semi + 1;
+    }
+    return 0;
+}
+
+using References = std::map<std::string, std::string>;
+
+// Inline Markdown to text and links. Emphasis and code markers go, their words stay.
+class InlineParser {
+  public:
+    InlineParser(const References& refs, detail::TextBuilder& out) : refs_(refs), out_(out) {}
+
+    void parse(std::string_view s, bool allow_links = true) {
+        std::string buf;
+        auto flush = [&] {
+            out_.text(buf);
+            buf.clear();
+        };
+        for (std::size_t i = 0; i < s.size();) {
+            char c = s[i];
+            if (c == '\\' && i + 1 < s.size() && is_ascii_punct(s[i + 1])) {
+                buf.push_back(s[i + 1]);
+                i += 2;
+            } else if (c == '\\' && i + 1 < s.size() && s[i + 1] == '\n') {
+                buf.push_back(' '); // hard line break
+                i += 2;
+            } else if (c == '`') {
+                i = code_span(s, i, buf);
+            } else if (c == '&') {
+                std::size_t n = decode_entity(s.substr(i), buf);
+                if (n == 0)
+                    buf.push_back(c);
+                i += std::max<std::size_t>(n, 1);
+            } else if (c == '*' || c == '_') {
+                i = emphasis(s, i, buf);
+            } else if (c == '<') {
+                std::size_t n = autolink_or_tag(s, i, buf, flush, allow_links);
+                if (n == 0)
+                    buf.push_back(c);
+                i += std::max<std::size_t>(n, 1);
+            } else if ((c == '[' || (c == '!' && i + 1 < s.size() && s[i + 1] == '[')) &&
+                       !(c == '[' && i + 1 < s.size() && s[i + 1] == '^')) {
+                std::size_t n = link(s, i, buf, flush, allow_links);
+                if (n == 0) {
+                    buf.push_back(c);
+                    n = 1;
+                }
+                i += n;
+            } else {
+                buf.push_back(c);
+                ++i;
+            }
+        }
+        flush();
+    }
+
+  private:
+    std::size_t code_span(std::string_view s, std::size_t i, std::string& buf) {
+        std::size_t run = 0;
+        while (i + run < s.size() && s[i + run] == '`')
+            ++run;
+        std::size_t search = i + run;
+        while (search < s.size()) {
+            std::size_t open = s.find('`', search);
+            if (open == std::string_view::npos)
+                break;
+            std::size_t close_run = 0;
+            while (open + close_run < s.size() && s[open + close_run] == '`')
+                ++close_run;
+            if (close_run == run) {
+                buf.append(s.substr(i + run, open - i - run));
+                return open + run;
+            }
+            search = open + close_run;
+        }
+        return i + run; // no closing run: the backticks are dropped as markup
+    }
+
+    std::size_t emphasis(std::string_view s, std::size_t i, std::string& buf) {
+        char c = s[i];
+        std::size_t run = 0;
+        while (i + run < s.size() && s[i + run] == c)
+            ++run;
+        char prev = i > 0 ? s[i - 1] : ' ';
+        char next = i + run < s.size() ? s[i + run] : ' ';
+        bool prev_space = is_space(prev) || prev == '\n';
+        bool next_space = is_space(next) || next == '\n';
+        bool markup;
+        if (prev_space && next_space)
+            markup = false; // "2 * 3", a lone "_"
+        else if (c == '_')
+            markup = !(is_word(prev) && is_word(next)); // snake_case stays
+        else
+            markup = prev_space || next_space || is_ascii_punct(prev) || is_ascii_punct(next);
+        if (!markup)
+            buf.append(s.substr(i, run));
+        return i + run;
+    }
+
+    template <class Flush>
+    std::size_t autolink_or_tag(std::string_view s, std::size_t i, std::string& buf, Flush flush,
+                                bool allow_links) {
+        std::size_t close = s.find('>', i);
+        if (close == std::string_view::npos)
+            return 0;
+        std::string_view inner = s.substr(i + 1, close - i - 1);
+        if (inner.empty() || inner.find_first_of(" \t\n<") != std::string_view::npos) {
+            // An HTML tag with attributes: "<a href=...>" or "<br />".
+            if (!inner.empty() &&
+                (std::isalpha(static_cast<unsigned char>(inner[0])) ||
+                 (inner[0] == '/' && inner.size() > 1)) &&
+                inner.find('<') == std::string_view::npos)
+                return close - i + 1;
+            return 0;
+        }
+        bool is_url = inner.find("://") != std::string_view::npos || inner.starts_with("mailto:");
+        bool is_email = !is_url && inner.find('@') != std::string_view::npos;
+        if (is_url || is_email) {
+            if (allow_links) {
+                flush();
+                out_.begin_link(is_email ? "mailto:" + std::string(inner) : std::string(inner));
+                out_.text(inner);
+                out_.end_link();
+            } else {
+                buf.append(inner);
+            }
+            return close - i + 1;
+        }
+        // A bare tag "<br>", "</sup>": markup, dropped.
+        if (std::isalpha(static_cast<unsigned char>(inner[0])) ||
+            (inner[0] == '/' && inner.size() > 1 &&
+             std::isalpha(static_cast<unsigned char>(inner[1]))))
+            return close - i + 1;
+        return 0;
+    }
+
+    // [text](target "title"), [text][ref], [ref]; ![alt](src) keeps only the alt text.
+    template <class Flush>
+    std::size_t link(std::string_view s, std::size_t i, std::string& buf, Flush flush,
+                     bool allow_links) {
+        bool image = s[i] == '!';
+        std::size_t open = image ? i + 1 : i;
+        int depth = 0;
+        std::size_t close = std::string_view::npos;
+        // Link text is bounded (CommonMark caps labels near 1,000 characters), so a line of
+        // unmatched '[' costs linear time, not quadratic.
+        constexpr std::size_t kMaxLinkText = 2000;
+        const std::size_t limit = std::min(s.size(), open + kMaxLinkText);
+        for (std::size_t j = open; j < limit; ++j) {
+            if (s[j] == '\\') {
+                ++j;
+                continue;
+            }
+            if (s[j] == '[')
+                ++depth;
+            else if (s[j] == ']' && --depth == 0) {
+                close = j;
+                break;
+            }
+        }
+        if (close == std::string_view::npos)
+            return 0;
+        std::string_view label = s.substr(open + 1, close - open - 1);
+        std::optional<std::string> target;
+        std::size_t end = close + 1;
+        if (end < s.size() && s[end] == '(') {
+            std::size_t j = end + 1;
+            while (j < s.size() && is_space(s[j]))
+                ++j;
+            std::string dest;
+            if (j < s.size() && s[j] == '<') {
+                std::size_t gt = s.find('>', j);
+                if (gt == std::string_view::npos)
+                    return 0;
+                for (std::size_t k = j + 1; k < gt; ++k) {
+                    if (s[k] == '\\' && k + 1 < gt)
+                        ++k;
+                    dest.push_back(s[k]);
+                }
+                j = gt + 1;
+            } else {
+                int parens = 0;
+                for (; j < s.size() && !is_space(s[j]) && s[j] != '\n'; ++j) {
+                    if (s[j] == '\\' && j + 1 < s.size() && is_ascii_punct(s[j + 1])) {
+                        dest.push_back(s[++j]);
+                        continue;
+                    }
+                    if (s[j] == '(')
+                        ++parens;
+                    if (s[j] == ')' && parens-- == 0)
+                        break;
+                    dest.push_back(s[j]);
+                }
+            }
+            while (j < s.size() && (is_space(s[j]) || s[j] == '\n'))
+                ++j;
+            if (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == '(')) {
+                char quote = s[j] == '(' ? ')' : s[j];
+                std::size_t q = s.find(quote, j + 1);
+                if (q == std::string_view::npos)
+                    return 0;
+                j = q + 1;
+                while (j < s.size() && (is_space(s[j]) || s[j] == '\n'))
+                    ++j;
+            }
+            if (j >= s.size() || s[j] != ')')
+                return 0;
+            target = dest;
+            end = j + 1;
+        } else if (end < s.size() && s[end] == '[') {
+            std::size_t rclose = s.find(']', end);
+            if (rclose == std::string_view::npos)
+                return 0;
+            std::string ref = lower(trim(s.substr(end + 1, rclose - end - 1)));
+            if (ref.empty())
+                ref = lower(trim(label));
+            auto it = refs_.find(ref);
+            if (it == refs_.end())
+                return 0;
+            target = it->second;
+            end = rclose + 1;
+        } else {
+            auto it = refs_.find(lower(trim(label)));
+            if (it == refs_.end())
+                return 0;
+            target = it->second;
+        }
+        if (image || !allow_links) {
+            parse_nested(label, buf, flush);
+            return end - i;
+        }
+        flush();
+        out_.begin_link(*target);
+        InlineParser(refs_, out_).parse(label, false);
+        out_.end_link();
+        return end - i;
+    }
+
+    template <class Flush> void parse_nested(std::string_view label, std::string&, Flush flush) {
+        flush();
+        InlineParser(refs_, out_).parse(label, false);
+    }
+
+    const References& refs_;
+    detail::TextBuilder& out_;
+};
+
+bool is_thematic_break(std::string_view content) {
+    content = trim(content);
+    if (content.size() < 3)
+        return false;
+    char c = content[0];
+    if (c != '-' && c != '*' && c != '_')
+        return false;
+    std::size_t count = 0;
+    for (char d : content) {
+        if (d == c)
+            ++count;
+        else if (!is_space(d))
+            return false;
+    }
+    return count >= 3;
+}
+
+// "===" or "---" under a paragraph line: a setext heading of level 1 or 2 (0 if not).
+int setext_level(std::string_view content) {
+    content = trim(content);
+    if (content.empty())
+        return 0;
+    char c = content[0];
+    if (c != '=' && c != '-')
+        return 0;
+    for (char d : content)
+        if (d != c)
+            return 0;
+    return c == '=' ? 1 : 2;
+}
+
+// "#".."######" then a space or the end: the heading level and its text.
+int atx_heading(std::string_view content, std::string_view& text) {
+    std::size_t n = 0;
+    while (n < content.size() && content[n] == '#')
+        ++n;
+    if (n == 0 || n > 6 || (n < content.size() && !is_space(content[n])))
+        return 0;
+    std::string_view rest = trim(content.substr(n));
+    // An optional closing sequence of #s, preceded by a space.
+    std::size_t end = rest.size();
+    while (end > 0 && rest[end - 1] == '#')
+        --end;
+    if (end == 0)
+        rest = {};
+    else if (end < rest.size() && is_space(rest[end - 1]))
+        rest = trim(rest.substr(0, end));
+    text = rest;
+    return static_cast<int>(n);
+}
+
+bool is_table_separator(std::string_view content) {
+    bool dash = false;
+    for (char c : content) {
+        if (c == '-')
+            dash = true;
+        else if (c != '|' && c != ':' && !is_space(c))
+            return false;
+    }
+    return dash;
+}
+
+// Split "| a | b |" into its cells on unescaped pipes outside code spans.
+std::vector<std::string_view> table_cells(std::string_view content) {
+    content = trim(content);
+    if (content.starts_with("|"))
+        content.remove_prefix(1);
+    if (content.ends_with("|") && !content.ends_with("\\|"))
+        content.remove_suffix(1);
+    std::vector<std::string_view> cells;
+    std::size_t start = 0;
+    bool code = false;
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        if (content[i] == '\\') {
+            ++i;
+        } else if (content[i] == '`') {
+            code = !code;
+        } else if (content[i] == '|' && !code) {
+            cells.push_back(trim(content.substr(start, i - start)));
+            start = i + 1;
+        }
+    }
+    cells.push_back(trim(content.substr(start)));
+    return cells;
+}
+
+// A list marker: "-", "*", "+", or an ordered marker "3)" "a)", or when indented "3." "a."
+// "iv." (at column 0 "3." is a numbered paragraph, and "e. g." can start a line of prose). Returns
+// the marker length including the following space, and the ordered marker's label in *label.
+std::size_t list_marker(std::string_view content, bool indented, std::string* label) {
+    if (content.size() >= 2 && (content[0] == '-' || content[0] == '*' || content[0] == '+') &&
+        is_space(content[1])) {
+        label->clear();
+        return 2;
+    }
+    std::size_t i = 0;
+    bool digits = false;
+    while (i < content.size() && i < 9 && is_digit(content[i]))
+        ++i;
+    digits = i > 0;
+    if (!digits) {
+        while (i < content.size() && i < 6 && content[i] >= 'a' && content[i] <= 'z')
+            ++i;
+        if (i == 0)
+            return 0;
+        // One letter, or a roman numeral.
+        if (i > 1 && content.substr(0, i).find_first_not_of("ivxlc") != std::string_view::npos)
+            return 0;
+    }
+    if (i + 1 >= content.size() || !is_space(content[i + 1]))
+        return 0;
+    char delim = content[i];
+    if (delim != ')' && !(delim == '.' && indented))
+        return 0;
+    *label = std::string(content.substr(0, i));
+    return i + 2;
+}
+
+// A footnote definition "[^mark]: text": the mark and the offset of the text.
+std::size_t footnote_definition(std::string_view content, std::string* mark) {
+    if (!content.starts_with("[^"))
+        return 0;
+    std::size_t close = content.find("]:");
+    if (close == std::string_view::npos || close <= 2)
+        return 0;
+    std::string_view m = content.substr(2, close - 2);
+    if (m.find_first_of("[] \t") != std::string_view::npos)
+        return 0;
+    *mark = std::string(m);
+    return close + 2;
+}
+
+// "[label]: target" reference definitions; footnotes excluded.
+bool reference_definition(std::string_view content, std::string* label, std::string* target) {
+    if (!content.starts_with("[") || content.starts_with("[^"))
+        return false;
+    std::size_t close = content.find("]:");
+    if (close == std::string_view::npos || close < 2)
+        return false;
+    std::string_view rest = trim(content.substr(close + 2));
+    if (rest.empty())
+        return false;
+    std::size_t end = rest.find_first_of(" \t");
+    std::string_view url = rest.substr(0, end);
+    if (url.starts_with("<") && url.ends_with(">") && url.size() >= 2)
+        url = url.substr(1, url.size() - 2);
+    *label = lower(trim(content.substr(1, close - 1)));
+    *target = std::string(url);
+    return true;
+}
+
+// "<!-- page N -->": the page marker of stored texts.
+std::optional<std::string> page_marker(std::string_view line) {
+    line = trim(line);
+    if (line.starts_with("<!-- page ") && line.ends_with(" -->") && line.size() >= 14)
+        return std::string(line.substr(10, line.size() - 14));
+    if (line == "<!-- page  -->" || line == "<!-- page -->")
+        return std::string();
+    return std::nullopt;
+}
+
+class MarkdownParser {
+  public:
+    explicit MarkdownParser(std::vector<std::string_view> lines) : lines_(std::move(lines)) {}
+
+    Result<Document> run() {
+        collect_references();
+        for (std::size_t n = 0; n < lines_.size(); ++n) {
+            if (skip_[n])
+                continue;
+            line(lines_[n], n);
+        }
+        flush();
+        return detail::finish_document(std::move(doc_));
+    }
+
+  private:
+    enum class Open { none, paragraph, list_item, footnote };
+
+    void collect_references() {
+        skip_.assign(lines_.size(), false);
+        bool fence = false;
+        for (std::size_t n = 0; n < lines_.size(); ++n) {
+            auto [indent, content] = split_indent(lines_[n]);
+            if (content.starts_with("```") || content.starts_with("~~~"))
+                fence = !fence;
+            std::string label, target;
+            if (!fence && indent < 4 && reference_definition(content, &label, &target)) {
+                refs_.emplace(label, target);
+                skip_[n] = true;
+            }
+        }
+    }
+
+    void flush() {
+        if (open_ == Open::none)
+            return;
+        Block block;
+        block.page = page_;
+        block.level = open_level_;
+        block.number = open_number_;
+        block.kind = open_ == Open::list_item  ? BlockKind::list_item
+                     : open_ == Open::footnote ? BlockKind::footnote
+                                               : BlockKind::paragraph;
+        emit(std::move(block), raw_);
+        open_ = Open::none;
+        raw_.clear();
+        open_number_.clear();
+        open_level_ = 0;
+    }
+
+    void emit(Block block, std::string_view raw, bool literal = false) {
+        detail::TextBuilder builder;
+        if (literal)
+            builder.text(raw);
+        else
+            InlineParser(refs_, builder).parse(raw);
+        builder.finish_into(block);
+        if (!block.text.empty())
+            doc_.blocks.push_back(std::move(block));
+    }
+
+    void start(Open kind, std::string_view text, int level = 0, std::string number = {}) {
+        flush();
+        open_ = kind;
+        open_level_ = level;
+        open_number_ = std::move(number);
+        raw_ = std::string(text);
+    }
+
+    int list_level(std::size_t indent) {
+        while (!list_indents_.empty() && list_indents_.back() > indent)
+            list_indents_.pop_back();
+        if (list_indents_.empty() || list_indents_.back() < indent)
+            list_indents_.push_back(indent);
+        return static_cast<int>(list_indents_.size()) - 1;
+    }
+
+    void line(std::string_view line, std::size_t n) {
+        if (fence_) {
+            if (trim(line).starts_with(fence_marker_)) {
+                fence_ = false;
+                Block block;
+                block.page = page_;
+                emit(std::move(block), raw_, true);
+                raw_.clear();
+            } else {
+                raw_ += line;
+                raw_ += '\n';
+            }
+            return;
+        }
+        if (comment_) {
+            if (line.find("-->") != std::string_view::npos)
+                comment_ = false;
+            return;
+        }
+        auto [indent, content] = split_indent(line);
+        // Block quotes: the quoted text is the guidance's text; the markers are markup.
+        while (indent < 4 && content.starts_with(">")) {
+            content.remove_prefix(1);
+            auto [more, rest] = split_indent(content);
+            indent += 1 + more;
+            content = rest;
+        }
+        if (trim(content).empty()) {
+            flush();
+            blank_ = true;
+            return;
+        }
+        bool after_blank = blank_;
+        blank_ = false;
+        if (auto page = page_marker(content)) {
+            flush();
+            page_ = *page;
+            return;
+        }
+        if (content.starts_with("<!--")) {
+            flush();
+            if (content.find("-->") == std::string_view::npos)
+                comment_ = true;
+            return;
+        }
+        if (indent < 4 && (content.starts_with("```") || content.starts_with("~~~"))) {
+            flush();
+            fence_ = true;
+            fence_marker_ = content.substr(0, 3);
+            raw_.clear();
+            return;
+        }
+        std::string_view heading_text;
+        if (indent < 4) {
+            if (int level = atx_heading(content, heading_text)) {
+                flush();
+                list_indents_.clear();
+                Block block;
+                block.kind = BlockKind::heading;
+                block.level = level;
+                block.page = page_;
+                emit(std::move(block), heading_text);
+                if (!doc_.blocks.empty() && doc_.blocks.back().kind == BlockKind::heading)
+                    detail::take_paragraph_number(doc_.blocks.back());
+                return;
+            }
+            if (open_ == Open::paragraph && open_number_.empty()) {
+                if (int level = setext_level(content)) {
+                    Block block;
+                    block.kind = BlockKind::heading;
+                    block.level = level;
+                    block.page = page_;
+                    std::string raw = std::move(raw_);
+                    open_ = Open::none;
+                    raw_.clear();
+                    list_indents_.clear();
+                    emit(std::move(block), raw);
+                    return;
+                }
+            }
+            if (is_thematic_break(content)) {
+                flush();
+                return;
+            }
+            if (content.starts_with("|")) {
+                flush();
+                list_indents_.clear();
+                if (is_table_separator(content))
+                    return;
+                detail::TextBuilder builder;
+                bool first = true;
+                for (std::string_view cell : table_cells(content)) {
+                    if (!first)
+                        builder.text(" | ");
+                    first = false;
+                    InlineParser(refs_, builder).parse(cell);
+                }
+                Block block;
+                block.kind = BlockKind::table_row;
+                block.page = page_;
+                builder.finish_into(block);
+                if (!block.text.empty())
+                    doc_.blocks.push_back(std::move(block));
+                return;
+            }
+            std::string mark;
+            if (std::size_t n_def = footnote_definition(content, &mark)) {
+                list_indents_.clear();
+                start(Open::footnote, content.substr(n_def), 0, mark);
+                return;
+            }
+        }
+        std::string number;
+        if (indent == 0) {
+            if (std::size_t n_num = detail::paragraph_number_prefix(content, &number)) {
+                list_indents_.clear();
+                start(Open::paragraph, content.substr(n_num), 0, number);
+                return;
+            }
+        }
+        if (std::size_t n_mark = list_marker(content, indent > 0, &number)) {
+            int level = list_level(indent);
+            start(Open::list_item, content.substr(n_mark), level, number);
+            return;
+        }
+        // A continuation line joins the open block; after a blank line it starts a paragraph.
+        if (open_ != Open::none && !after_blank) {
+            raw_ += '\n';
+            raw_ += content;
+            return;
+        }
+        if (indent == 0)
+            list_indents_.clear();
+        start(Open::paragraph, content);
+        (void)n;
+    }
+
+    std::vector<std::string_view> lines_;
+    std::vector<bool> skip_;
+    References refs_;
+    Document doc_;
+    std::string page_;
+    Open open_ = Open::none;
+    int open_level_ = 0;
+    std::string open_number_;
+    std::string raw_;
+    std::vector<std::size_t> list_indents_;
+    bool blank_ = false;
+    bool fence_ = false;
+    std::string_view fence_marker_;
+    bool comment_ = false;
+};
+
+Result<std::string_view> checked_text(std::string_view bytes) {
+    bytes = detail::strip_bom(bytes);
+    if (std::size_t nul = bytes.find('\0'); nul != std::string_view::npos)
+        return input_error("binary data (a NUL byte at byte " + std::to_string(nul) +
+                           "), not text");
+    GT_CHECK(detail::check_utf8(bytes));
+    return bytes;
+}
+
+} // namespace
+
+Result<Document> extract_markdown(std::string_view bytes) {
+    GT_TRY(std::string_view text, checked_text(bytes));
+    return MarkdownParser(split_lines(text)).run();
+}
+
+// Plain text: paragraphs are separated by blank lines; a line starting with a paragraph number
+// starts a new paragraph even without a blank line before it (text copied out of PDFs often has
+// none). Form feeds (pdftotext's page breaks) give page numbers 1, 2, ...
+Result<Document> extract_text(std::string_view bytes) {
+    GT_TRY(std::string_view text, checked_text(bytes));
+    bool paged = text.find('\f') != std::string_view::npos;
+    int page = 1;
+    Document doc;
+    Block open;
+    std::string raw;
+    auto flush = [&] {
+        if (!raw.empty()) {
+            detail::TextBuilder builder;
+            builder.text(raw);
+            builder.finish_into(open);
+            if (!open.text.empty())
+                doc.blocks.push_back(open);
+        }
+        raw.clear();
+        open = Block{};
+        open.page = paged ? std::to_string(page) : std::string();
+    };
+    flush();
+    for (std::string_view line : split_lines(text)) {
+        while (!line.empty() && line.front() == '\f') {
+            flush();
+            ++page;
+            open.page = std::to_string(page);
+            line.remove_prefix(1);
+        }
+        if (trim(line).empty()) {
+            flush();
+            continue;
+        }
+        std::string number;
+        if (std::size_t n = detail::paragraph_number_prefix(line, &number)) {
+            flush();
+            open.number = number;
+            raw = std::string(line.substr(n));
+            continue;
+        }
+        if (!raw.empty())
+            raw += '\n';
+        raw += line;
+    }
+    flush();
+    return detail::finish_document(std::move(doc));
+}
+
+} // namespace guidetrack::extract

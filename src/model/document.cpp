@@ -1,0 +1,360 @@
+#include "guidetrack/model/document.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace guidetrack::model {
+namespace {
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Length of a paragraph number followed by ". " at the start of s ("48. ", "2.3. ", "12a. "),
+// or 0. Number grammar: digits ("." digits)* [letter].
+std::size_t number_prefix(std::string_view s) {
+    std::size_t i = 0;
+    auto digits = [&] {
+        std::size_t start = i;
+        while (i < s.size() && i - start < 12 && is_digit(s[i]))
+            ++i;
+        return i > start;
+    };
+    if (!digits())
+        return 0;
+    while (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+        ++i;
+        digits();
+    }
+    if (i < s.size() && is_alpha(s[i]))
+        ++i;
+    if (i + 1 < s.size() && s[i] == '.' && s[i + 1] == ' ')
+        return i;
+    return 0;
+}
+
+bool needs_leading_escape(std::string_view content) {
+    if (content.empty())
+        return false;
+    switch (content.front()) {
+    case '#':
+    case '-':
+    case '|':
+    case '<':
+    case '>':
+    case '*':
+    case '+':
+    case ' ':
+        return true;
+    default:
+        return number_prefix(content) != 0;
+    }
+}
+
+void escape_inline(std::string& out, std::string_view s) {
+    for (char c : s) {
+        if (c == '\\' || c == '[' || c == ']')
+            out.push_back('\\');
+        out.push_back(c);
+    }
+}
+
+void escape_target(std::string& out, std::string_view s) {
+    for (char c : s) {
+        if (c == '\\' || c == '>')
+            out.push_back('\\');
+        out.push_back(c);
+    }
+}
+
+// The block's text with its links written inline as [text](<target>).
+std::string write_content(const Block& block) {
+    std::string out;
+    std::vector<Link> links = block.links;
+    std::sort(links.begin(), links.end(),
+              [](const Link& a, const Link& b) { return a.begin < b.begin; });
+    std::size_t pos = 0;
+    for (const Link& link : links) {
+        if (link.begin < pos || link.end < link.begin || link.end > block.text.size())
+            continue; // overlapping or out of range: the link cannot be written, drop it
+        escape_inline(out, std::string_view(block.text).substr(pos, link.begin - pos));
+        out.push_back('[');
+        escape_inline(out, std::string_view(block.text).substr(link.begin, link.end - link.begin));
+        out += "](<";
+        escape_target(out, link.target);
+        out += ">)";
+        pos = link.end;
+    }
+    escape_inline(out, std::string_view(block.text).substr(pos));
+    if (needs_leading_escape(block.text))
+        out.insert(out.begin(), '\\');
+    return out;
+}
+
+// Parse inline content (escapes and links) into block.text and block.links.
+Result<void> parse_content(std::string_view s, Block& block, std::size_t line_no) {
+    auto fail = [&](const char* what) {
+        return input_error("stored text line " + std::to_string(line_no) + ": " + what);
+    };
+    std::string& text = block.text;
+    bool in_link = false;
+    std::size_t link_begin = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < s.size()) {
+            text.push_back(s[++i]);
+        } else if (c == '[' && !in_link) {
+            in_link = true;
+            link_begin = text.size();
+        } else if (c == ']' && in_link) {
+            if (s.substr(i + 1, 2) != "(<")
+                return fail("a link is not followed by (<target>)");
+            std::string target;
+            std::size_t j = i + 3;
+            for (; j < s.size() && s[j] != '>'; ++j) {
+                if (s[j] == '\\' && j + 1 < s.size())
+                    ++j;
+                target.push_back(s[j]);
+            }
+            if (j + 1 >= s.size() || s[j + 1] != ')')
+                return fail("unterminated link target");
+            block.links.push_back(Link{link_begin, text.size(), std::move(target)});
+            in_link = false;
+            i = j + 1;
+        } else {
+            text.push_back(c);
+        }
+    }
+    if (in_link)
+        return fail("unterminated link");
+    return {};
+}
+
+bool starts_with(std::string_view s, std::string_view p) {
+    return s.substr(0, p.size()) == p;
+}
+
+} // namespace
+
+std::string_view kind_name(BlockKind kind) {
+    switch (kind) {
+    case BlockKind::heading:
+        return "heading";
+    case BlockKind::paragraph:
+        return "paragraph";
+    case BlockKind::list_item:
+        return "list_item";
+    case BlockKind::table_row:
+        return "table_row";
+    case BlockKind::footnote:
+        return "footnote";
+    }
+    return "paragraph";
+}
+
+std::string_view link_text(const Block& block, const Link& link) {
+    if (link.begin > link.end || link.end > block.text.size())
+        return {};
+    return std::string_view(block.text).substr(link.begin, link.end - link.begin);
+}
+
+void assign_sections(Document& doc) {
+    std::vector<std::pair<int, std::string>> stack; // (level, title)
+    for (Block& block : doc.blocks) {
+        if (block.kind == BlockKind::list_item)
+            block.level = std::clamp(block.level, 0, max_list_level);
+        if (block.kind == BlockKind::heading) {
+            while (!stack.empty() && stack.back().first >= block.level)
+                stack.pop_back();
+        }
+        block.section.clear();
+        for (const auto& entry : stack)
+            block.section.push_back(entry.second);
+        if (block.kind == BlockKind::heading)
+            stack.emplace_back(block.level, block.text);
+    }
+}
+
+std::string write_stored_text(const Document& doc) {
+    std::string out;
+    std::string page;
+    bool first = true;
+    for (const Block& block : doc.blocks) {
+        if (!first)
+            out.push_back('\n');
+        if (block.page != page) {
+            out += "<!-- page " + block.page + " -->\n\n";
+            page = block.page;
+        }
+        first = false;
+        std::string number = block.number.empty() ? "" : block.number + ". ";
+        switch (block.kind) {
+        case BlockKind::heading:
+            out.append(static_cast<std::size_t>(std::clamp(block.level, 1, 6)), '#');
+            out += ' ' + number + write_content(block);
+            break;
+        case BlockKind::paragraph:
+            out += number + write_content(block);
+            break;
+        case BlockKind::list_item:
+            out.append(static_cast<std::size_t>(std::clamp(block.level, 0, max_list_level)) * 2,
+                       ' ');
+            out += "- " + number + write_content(block);
+            break;
+        case BlockKind::table_row:
+            out += "| " + write_content(block) + " |";
+            break;
+        case BlockKind::footnote: {
+            std::string mark;
+            escape_inline(mark, block.number);
+            out += "[^" + mark + "]: " + write_content(block);
+            break;
+        }
+        }
+        out.push_back('\n');
+    }
+    return out;
+}
+
+Result<Document> parse_stored_text(std::string_view text) {
+    Document doc;
+    std::string page;
+    std::size_t line_no = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (line.empty())
+            continue;
+        if (starts_with(line, "<!-- page ") && line.size() >= 14 &&
+            line.substr(line.size() - 4) == " -->") {
+            page = std::string(line.substr(10, line.size() - 14));
+            continue;
+        }
+        if (line == "<!-- page  -->") {
+            page.clear();
+            continue;
+        }
+        Block block;
+        block.page = page;
+        std::string_view content = line;
+        bool may_number = true;
+        if (line.front() == '#') {
+            std::size_t level = 0;
+            while (level < line.size() && line[level] == '#')
+                ++level;
+            if (level > 6 || level >= line.size() || line[level] != ' ')
+                return input_error("stored text line " + std::to_string(line_no) +
+                                   ": malformed heading");
+            block.kind = BlockKind::heading;
+            block.level = static_cast<int>(level);
+            content = line.substr(level + 1);
+        } else if (line.front() == ' ' || starts_with(line, "- ")) {
+            std::size_t spaces = 0;
+            while (spaces < line.size() && line[spaces] == ' ')
+                ++spaces;
+            if (spaces % 2 != 0 || !starts_with(line.substr(spaces), "- "))
+                return input_error("stored text line " + std::to_string(line_no) +
+                                   ": malformed list item");
+            block.kind = BlockKind::list_item;
+            block.level = static_cast<int>(spaces / 2);
+            content = line.substr(spaces + 2);
+        } else if (starts_with(line, "| ") && line.size() >= 4 &&
+                   line.substr(line.size() - 2) == " |") {
+            block.kind = BlockKind::table_row;
+            content = line.substr(2, line.size() - 4);
+            may_number = false;
+        } else if (starts_with(line, "[^")) {
+            std::size_t i = 2;
+            std::string mark;
+            for (; i < line.size() && line[i] != ']'; ++i) {
+                if (line[i] == '\\' && i + 1 < line.size())
+                    ++i;
+                mark.push_back(line[i]);
+            }
+            if (line.substr(i, 3) != "]: ")
+                return input_error("stored text line " + std::to_string(line_no) +
+                                   ": malformed footnote");
+            block.kind = BlockKind::footnote;
+            block.number = std::move(mark);
+            content = line.substr(i + 3);
+            may_number = false;
+        } else {
+            block.kind = BlockKind::paragraph;
+        }
+        if (may_number) {
+            if (std::size_t n = number_prefix(content); n != 0) {
+                block.number = std::string(content.substr(0, n));
+                content = content.substr(n + 2);
+            }
+        }
+        GT_CHECK(parse_content(content, block, line_no));
+        doc.blocks.push_back(std::move(block));
+    }
+    assign_sections(doc);
+    return doc;
+}
+
+std::string plain_text(const Document& doc) {
+    std::string out;
+    for (const Block& block : doc.blocks) {
+        if (!out.empty())
+            out += "\n\n";
+        if (!block.number.empty() && block.kind != BlockKind::footnote)
+            out += block.number + ". ";
+        out += block.text;
+    }
+    if (!out.empty())
+        out.push_back('\n');
+    return out;
+}
+
+std::size_t word_count(const Document& doc) {
+    std::size_t words = 0;
+    for (const Block& block : doc.blocks) {
+        bool in_word = false;
+        for (char c : block.text) {
+            bool space = c == ' ';
+            if (!space && !in_word)
+                ++words;
+            in_word = !space;
+        }
+    }
+    return words;
+}
+
+nlohmann::json to_json(const Block& block) {
+    nlohmann::json j;
+    j["kind"] = kind_name(block.kind);
+    if (block.kind == BlockKind::heading || block.kind == BlockKind::list_item)
+        j["level"] = block.level;
+    j["text"] = block.text;
+    if (!block.page.empty())
+        j["page"] = block.page;
+    if (!block.number.empty())
+        j["number"] = block.number;
+    j["section"] = block.section;
+    auto links = nlohmann::json::array();
+    for (const Link& link : block.links)
+        links.push_back({{"text", link_text(block, link)}, {"target", link.target}});
+    j["links"] = std::move(links);
+    return j;
+}
+
+nlohmann::json to_json(const Document& doc) {
+    nlohmann::json blocks = nlohmann::json::array();
+    for (const Block& block : doc.blocks)
+        blocks.push_back(to_json(block));
+    return {{"schema_version", 1}, {"blocks", std::move(blocks)}};
+}
+
+} // namespace guidetrack::model

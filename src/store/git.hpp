@@ -1,0 +1,102 @@
+// Internal to the store: owning wrappers for libgit2 handles and error conversion. Only the
+// store's own .cpp files include this (and so <git2.h>).
+#pragma once
+
+#include "guidetrack/result.hpp"
+#include "guidetrack/store/store.hpp"
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace guidetrack::store::detail {
+
+// git_libgit2_init is reference-counted: every Store holds one guard so the library stays up as
+// long as any handle does.
+class LibGuard {
+  public:
+    LibGuard() {
+        git_libgit2_init();
+        // Objects read back are not re-hashed (SHA-1 with collision detection is slow; `git
+        // fsck` checks integrity), and packs are not checked for .keep files on every lookup.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        git_libgit2_opts(GIT_OPT_DISABLE_PACK_KEEP_FILE_CHECKS, 1);
+    }
+    ~LibGuard() { git_libgit2_shutdown(); }
+    LibGuard(const LibGuard&) = delete;
+    LibGuard& operator=(const LibGuard&) = delete;
+};
+
+template <class T, void (*Free)(T*)> struct Deleter {
+    void operator()(T* p) const {
+        if (p)
+            Free(p);
+    }
+};
+template <class T, void (*Free)(T*)> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepoPtr = Handle<git_repository, git_repository_free>;
+using OdbPtr = Handle<git_odb, git_odb_free>;
+using CommitPtr = Handle<git_commit, git_commit_free>;
+using TreePtr = Handle<git_tree, git_tree_free>;
+using TreeEntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
+using BlobPtr = Handle<git_blob, git_blob_free>;
+using RefPtr = Handle<git_reference, git_reference_free>;
+using SignaturePtr = Handle<git_signature, git_signature_free>;
+using PackBuilderPtr = Handle<git_packbuilder, git_packbuilder_free>;
+using ConfigPtr = Handle<git_config, git_config_free>;
+using BranchIterPtr = Handle<git_branch_iterator, git_branch_iterator_free>;
+
+// A runtime error naming what failed and libgit2's own message.
+inline Error git_failure(const std::string& what, int code) {
+    const git_error* e = git_error_last();
+    std::string msg = what + " failed";
+    if (e && e->message)
+        msg += std::string(": ") + e->message;
+    else
+        msg += " (libgit2 error " + std::to_string(code) + ")";
+    return runtime_error(msg);
+}
+
+// The same for messages that already say what failed ("cannot fetch from 'X'"): "what: reason".
+inline Error git_failure(const std::string& what) {
+    const git_error* e = git_error_last();
+    std::string msg = what;
+    if (e && e->message) {
+        msg += ": ";
+        msg += e->message;
+    }
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == '.'))
+        msg.pop_back();
+    return runtime_error(msg);
+}
+
+inline std::string oid_hex(const git_oid& oid) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return buf;
+}
+
+} // namespace guidetrack::store::detail
+
+namespace guidetrack::store {
+
+struct Store::Impl {
+    // Declared first so it is destroyed last, after every libgit2 handle below.
+    std::shared_ptr<detail::LibGuard> guard = std::make_shared<detail::LibGuard>();
+    std::filesystem::path path;
+    detail::RepoPtr repo;
+    detail::OdbPtr odb;
+    git_odb_backend* mempack = nullptr; // owned by odb
+
+    // Write everything in the in-memory pack to disk as one pack file.
+    Result<void> flush();
+    // Merge packs when more than kMaxPacks have accumulated (geometric: small packs first).
+    Result<void> maybe_consolidate(bool force);
+};
+
+} // namespace guidetrack::store

@@ -1,0 +1,264 @@
+// Pack files of the store: one per write, merged as they accumulate.
+//
+// Every write lands in libgit2's in-memory pack (mempack) and is written to disk as a single pack
+// before any ref moves, so no loose objects are ever written and a ref never points at an object
+// that is not on disk. Merging is geometric: when more than kMaxPacks exist, the small packs are
+// merged into one and the largest pack is left alone unless the others have grown to half its
+// size, so each object is rewritten O(log n) times rather than at every merge. Merged packs are
+// built with each blob named after its document, which lets libgit2 find deltas between the
+// versions of one document (the bulk of the savings). Only the packs listed at the start are
+// deleted afterwards, so a pack written meanwhile by a concurrent snapshot is never lost.
+#include "store/git.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fcntl.h>
+#include <fstream>
+#include <string>
+#include <system_error>
+#include <unistd.h>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace guidetrack::store {
+namespace fs = std::filesystem;
+using namespace detail;
+
+namespace {
+
+struct PackFile {
+    fs::path pack; // .../pack-<hash>.pack
+    std::uintmax_t size = 0;
+};
+
+std::vector<PackFile> list_packs(const fs::path& repo_dir) {
+    std::vector<PackFile> packs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(repo_dir / "objects" / "pack", ec)) {
+        const fs::path& p = entry.path();
+        if (p.extension() != ".pack")
+            continue;
+        fs::path idx = p;
+        idx.replace_extension(".idx");
+        if (!fs::exists(idx, ec)) // still being written by another process
+            continue;
+        packs.push_back({p, entry.file_size(ec)});
+    }
+    return packs;
+}
+
+// The object ids listed in a version-2 pack index (.idx).
+Result<std::vector<git_oid>> read_index_ids(const fs::path& pack) {
+    fs::path idx = pack;
+    idx.replace_extension(".idx");
+    std::ifstream in(idx, std::ios::binary);
+    std::string head(8 + 256 * 4, '\0');
+    if (!in.read(head.data(), static_cast<std::streamsize>(head.size())))
+        return runtime_error("cannot read pack index " + idx.string());
+    auto u32 = [&](std::size_t at) {
+        auto b = [&](std::size_t i) {
+            return static_cast<std::uint32_t>(static_cast<unsigned char>(head[at + i]));
+        };
+        return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
+    };
+    if (u32(0) != 0xff744f63u || u32(4) != 2)
+        return runtime_error("unsupported pack index " + idx.string());
+    std::uint32_t count = u32(8 + 255 * 4);
+    std::vector<git_oid> ids(count);
+    for (auto& id : ids)
+        if (!in.read(reinterpret_cast<char*>(id.id), GIT_OID_RAWSZ))
+            return runtime_error("truncated pack index " + idx.string());
+    return ids;
+}
+
+struct OidHash {
+    std::size_t operator()(const git_oid& o) const {
+        std::size_t h;
+        std::copy_n(o.id, sizeof h, reinterpret_cast<unsigned char*>(&h));
+        return h;
+    }
+};
+struct OidEq {
+    bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+
+// A lock file held for the duration of a merge, so that two processes never merge at once.
+class MergeLock {
+  public:
+    explicit MergeLock(fs::path path) : path_(std::move(path)) {
+        std::error_code ec;
+        // A lock left by a crashed process is stale after ten minutes.
+        auto mtime = fs::last_write_time(path_, ec);
+        if (!ec && fs::file_time_type::clock::now() - mtime > std::chrono::minutes(10))
+            fs::remove(path_, ec);
+        fd_ = ::open(path_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+    }
+    ~MergeLock() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            std::error_code ec;
+            fs::remove(path_, ec);
+        }
+    }
+    MergeLock(const MergeLock&) = delete;
+    MergeLock& operator=(const MergeLock&) = delete;
+    bool held() const { return fd_ >= 0; }
+
+  private:
+    fs::path path_;
+    int fd_ = -1;
+};
+
+} // namespace
+
+Result<void> Store::Impl::flush() {
+    git_buf buf = GIT_BUF_INIT;
+    int rc = git_mempack_dump(&buf, repo.get(), mempack);
+    if (rc < 0)
+        return git_failure("packing new objects", rc);
+    std::unique_ptr<git_buf, void (*)(git_buf*)> guard_buf(&buf, git_buf_dispose);
+    // An empty pack is a 12-byte header and a 20-byte checksum: nothing to write.
+    if (buf.size > 32) {
+        git_odb_writepack* wp = nullptr;
+        rc = git_odb_write_pack(&wp, odb.get(), nullptr, nullptr);
+        if (rc < 0)
+            return git_failure("writing a pack", rc);
+        git_indexer_progress stats{};
+        rc = wp->append(wp, buf.ptr, buf.size, &stats);
+        if (rc >= 0)
+            rc = wp->commit(wp, &stats);
+        wp->free(wp);
+        if (rc < 0)
+            return git_failure("writing a pack", rc);
+    }
+    git_mempack_reset(mempack);
+    return {};
+}
+
+Result<void> Store::Impl::maybe_consolidate(bool force) {
+    std::vector<PackFile> packs = list_packs(path);
+    if (packs.size() <= 1 || (!force && packs.size() <= kMaxPacks))
+        return {};
+    MergeLock lock(path / "guidetrack-merge.lock");
+    if (!lock.held())
+        return {}; // another process is merging
+    packs = list_packs(path);
+    if (packs.size() <= 1)
+        return {};
+    std::sort(packs.begin(), packs.end(),
+              [](const PackFile& a, const PackFile& b) { return a.size < b.size; });
+    std::uintmax_t rest = 0;
+    for (std::size_t i = 0; i + 1 < packs.size(); ++i)
+        rest += packs[i].size;
+    if (!force && rest * 2 < packs.back().size)
+        packs.pop_back(); // leave the largest alone
+
+    std::unordered_set<git_oid, OidHash, OidEq> ids;
+    for (const PackFile& p : packs) {
+        GT_TRY(auto list, read_index_ids(p.pack));
+        ids.insert(list.begin(), list.end());
+    }
+    git_odb_refresh(odb.get());
+
+    git_packbuilder* pb_raw = nullptr;
+    int rc = git_packbuilder_new(&pb_raw, repo.get());
+    if (rc < 0)
+        return git_failure("starting a pack merge", rc);
+    PackBuilderPtr pb(pb_raw);
+
+    // Commits first, then each commit's blobs named after its document (the subject starts with
+    // "<id>:"), so that delta search compares versions of the same document.
+    std::unordered_set<git_oid, OidHash, OidEq> named;
+    std::vector<git_oid> others;
+    for (const git_oid& id : ids) {
+        size_t len = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        rc = git_odb_read_header(&len, &type, odb.get(), &id);
+        if (rc < 0)
+            return git_failure("reading object " + oid_hex(id), rc);
+        if (type != GIT_OBJECT_COMMIT) {
+            others.push_back(id);
+            continue;
+        }
+        git_commit* c = nullptr;
+        if ((rc = git_commit_lookup(&c, repo.get(), &id)) < 0)
+            return git_failure("reading commit " + oid_hex(id), rc);
+        CommitPtr commit(c);
+        if ((rc = git_packbuilder_insert(pb.get(), &id, nullptr)) < 0)
+            return git_failure("merging packs", rc);
+        std::string subject =
+            git_commit_summary(commit.get()) ? git_commit_summary(commit.get()) : "";
+        std::string doc = subject.substr(0, subject.find(':'));
+        git_tree* t = nullptr;
+        if ((rc = git_commit_tree(&t, commit.get())) < 0)
+            return git_failure("reading a tree", rc);
+        TreePtr tree(t);
+        struct WalkState {
+            git_packbuilder* pb;
+            const std::unordered_set<git_oid, OidHash, OidEq>* ids;
+            std::unordered_set<git_oid, OidHash, OidEq>* named;
+            const std::string* doc;
+        } state{pb.get(), &ids, &named, &doc};
+        rc = git_tree_walk(
+            tree.get(), GIT_TREEWALK_PRE,
+            [](const char*, const git_tree_entry* entry, void* payload) -> int {
+                auto* s = static_cast<WalkState*>(payload);
+                const git_oid* eid = git_tree_entry_id(entry);
+                if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !s->ids->count(*eid) ||
+                    s->named->count(*eid))
+                    return 0;
+                s->named->insert(*eid);
+                return git_packbuilder_insert(s->pb, eid, s->doc->c_str());
+            },
+            &state);
+        if (rc < 0)
+            return git_failure("merging packs", rc);
+    }
+    for (const git_oid& id : others) {
+        if (named.count(id))
+            continue;
+        if ((rc = git_packbuilder_insert(pb.get(), &id, nullptr)) < 0)
+            return git_failure("merging packs", rc);
+    }
+    fs::path pack_dir = path / "objects" / "pack";
+    rc = git_packbuilder_write(pb.get(), pack_dir.c_str(), 0, nullptr, nullptr);
+    if (rc < 0)
+        return git_failure("writing the merged pack", rc);
+    std::string merged = std::string("pack-") + git_packbuilder_name(pb.get()) + ".pack";
+
+    std::error_code ec;
+    for (const PackFile& p : packs) {
+        if (p.pack.filename() == merged)
+            continue;
+        for (const char* ext : {".keep", ".rev", ".idx", ".pack"}) {
+            fs::path f = p.pack;
+            f.replace_extension(ext);
+            fs::remove(f, ec);
+        }
+    }
+    git_odb_refresh(odb.get());
+
+    // Pack the refs too: libgit2 walks the loose refs on every ref write, so thousands of loose
+    // tags would make each snapshot slower than the last. (It takes each loose ref's lock and
+    // checks its value before deleting it, so a concurrent update is not lost.)
+    git_refdb* refdb = nullptr;
+    if ((rc = git_repository_refdb(&refdb, repo.get())) < 0)
+        return git_failure("opening the refs", rc);
+    rc = git_refdb_compress(refdb);
+    git_refdb_free(refdb);
+    if (rc < 0)
+        return git_failure("packing the refs", rc);
+    return {};
+}
+
+Result<void> Store::consolidate() {
+    return impl_->maybe_consolidate(true);
+}
+
+std::size_t Store::pack_count() const {
+    return list_packs(impl_->path).size();
+}
+
+} // namespace guidetrack::store
