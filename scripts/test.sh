@@ -11,12 +11,12 @@ fi
 jobs="$(nproc)"
 
 echo "== build (RelWithDebInfo)"
-bash scripts/build.sh build
+bash scripts/build.sh build -DGUIDETRACK_WERROR=ON
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$jobs")
 
 echo "== build (ASan+UBSan)"
-bash scripts/build.sh build-asan -DGUIDETRACK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+bash scripts/build.sh build-asan -DGUIDETRACK_WERROR=ON -DGUIDETRACK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 echo "== tests under ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

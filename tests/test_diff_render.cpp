@@ -230,7 +230,7 @@ TEST_CASE("diff --files: exit codes, views and errors", "[diff][cli]") {
 
     auto missing = gt_test::run_cli({"diff", "--files", v1, "/nonexistent/file.md"});
     CHECK(missing.code == 2);
-    CHECK(missing.err == "guidetrack: cannot read /nonexistent/file.md: no such file\n");
+    CHECK(missing.err == "guidetrack: '/nonexistent/file.md': no such file\n");
     CHECK(gt_test::run_cli({"diff", "--files", v1}).code == 2);
     CHECK(gt_test::run_cli({"diff", "--files", "--color=sometimes", v1, v2}).code == 2);
     CHECK(gt_test::run_cli({"diff", "--files", "--json", "--stat", v1, v2}).code == 2);

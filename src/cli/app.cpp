@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "io.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -84,6 +85,12 @@ int run(int argc, const char* const* argv, Context& ctx) {
             ctx.err << "guidetrack: " << result.error().message << "\n";
             return result.error().kind == ErrorKind::input ? exit_code::input_error
                                                            : exit_code::runtime_error;
+        }
+        // Whatever the command printed must have reached its destination: a full disk or a
+        // closed pipe is a failure, never an empty success.
+        if (auto written = check_output(ctx); !written.ok()) {
+            ctx.err << "guidetrack: " << written.error().message << "\n";
+            return exit_code::runtime_error;
         }
         return *result;
     } catch (const std::exception& e) {

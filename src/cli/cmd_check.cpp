@@ -5,6 +5,7 @@
 // failed (whatever else happened), so that a scheduled job can fail on fetch errors only. --json
 // carries the same distinction in "result" and "counts".
 #include "commands.hpp"
+#include "io.hpp"
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
@@ -34,25 +35,6 @@ struct CheckOptions {
     bool minor = false;
     std::string report, report_format = "md", feed;
 };
-
-// Write through a temporary file and a rename, so a published report is never half written.
-Result<void> write_atomically(const std::string& path, const std::string& content) {
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return runtime_error("cannot write '" + path + "'");
-        out << content;
-        out.flush();
-        if (!out)
-            return runtime_error("cannot write '" + path + "'");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec)
-        return runtime_error("cannot write '" + path + "': " + ec.message());
-    return {};
-}
 
 std::string now_utc() {
     std::time_t t = std::time(nullptr);
@@ -135,11 +117,11 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     check::Summary s = check::summarise(outcomes);
     // Reports and feeds are written whatever happened, so a failed fetch still publishes them.
     if (!opts.report.empty())
-        GT_CHECK(write_atomically(opts.report,
-                                  check::render_report(outcomes, report_format, now_utc())));
+        GT_CHECK(write_file_atomically(opts.report,
+                                       check::render_report(outcomes, report_format, now_utc())));
     if (!opts.feed.empty()) {
         GT_TRY(auto feed, app::build_feed(store, {}));
-        GT_CHECK(write_atomically(opts.feed, render::to_atom(feed)));
+        GT_CHECK(write_file_atomically(opts.feed, render::to_atom(feed), store.path().string()));
     }
     if (opts.json) {
         ctx.out << check::to_json(outcomes).dump(2) << "\n";

@@ -3,6 +3,7 @@
 // Both forms end in the same place: two model::Documents, one diff::compare(), and one renderer
 // chosen by the flags. Exit codes follow diff(1): 0 no changes, 1 changes, 2 bad input.
 #include "commands.hpp"
+#include "io.hpp"
 #include "pager.hpp"
 
 #include "guidetrack/diff/diff.hpp"
@@ -41,28 +42,9 @@ struct Side {
     nlohmann::json json;    // for --json
 };
 
-Result<std::string> read_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        return input_error("cannot read " + path + ": no such file");
-    if (!fs::is_regular_file(path, ec))
-        return input_error("cannot read " + path + ": not a regular file");
-    auto size = fs::file_size(path, ec);
-    if (ec)
-        return input_error("cannot read " + path + ": " + ec.message());
-    if (size > extract::default_max_input_bytes)
-        return input_error(path + " is larger than the 256 MiB limit");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return input_error("cannot read " + path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-Result<Side> file_side(const std::string& path, extract::Format format, const char* prefix) {
-    GT_TRY(std::string bytes, read_file(path));
+Result<Side> file_side(Context& ctx, const std::string& path, extract::Format format,
+                       const char* prefix) {
+    GT_TRY(std::string bytes, read_document(ctx, path));
     extract::Options o;
     o.format = format;
     o.filename = path;
@@ -93,8 +75,8 @@ Result<std::pair<Side, Side>> load_sides(Context& ctx, const DiffOptions& opts) 
         if (opts.args.size() != 2)
             return input_error("diff --files takes two files: OLD NEW");
         GT_TRY(extract::Format format, extract::parse_format(opts.format));
-        GT_TRY(Side a, file_side(opts.args[0], format, "a/"));
-        GT_TRY(Side b, file_side(opts.args[1], format, "b/"));
+        GT_TRY(Side a, file_side(ctx, opts.args[0], format, "a/"));
+        GT_TRY(Side b, file_side(ctx, opts.args[1], format, "b/"));
         return std::pair{std::move(a), std::move(b)};
     }
     if (opts.args.empty() || opts.args.size() > 3)

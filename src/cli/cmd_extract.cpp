@@ -5,6 +5,7 @@
 // numbers, paragraph numbers and section paths at a glance (and grep them); links follow their
 // block on indented lines. --json prints model::to_json, the same model the store records.
 #include "commands.hpp"
+#include "io.hpp"
 
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/extract/extract.hpp"
@@ -29,37 +30,6 @@ struct ExtractOptions {
     std::string format = "auto";
     bool json = false;
 };
-
-Result<std::string> read_input(Context& ctx, const std::string& file) {
-    if (file == "-") {
-        std::string data{std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>()};
-        if (data.size() > extract::default_max_input_bytes)
-            return input_error("standard input is over the limit of " +
-                               std::to_string(extract::default_max_input_bytes >> 20) + " MiB");
-        return data;
-    }
-    std::error_code ec;
-    auto status = std::filesystem::status(file, ec);
-    if (ec || !std::filesystem::exists(status))
-        return input_error(file + ": no such file");
-    if (std::filesystem::is_directory(status))
-        return input_error(file + ": is a directory, not a document");
-    if (std::filesystem::is_regular_file(status)) {
-        auto size = std::filesystem::file_size(file, ec);
-        if (!ec && size > extract::default_max_input_bytes)
-            return input_error(file + ": " + std::to_string(size >> 20) +
-                               " MiB is over the limit of " +
-                               std::to_string(extract::default_max_input_bytes >> 20) + " MiB");
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return input_error(file + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad())
-        return runtime_error(file + ": read error");
-    return std::move(buf).str();
-}
 
 std::string kind_label(const model::Block& block) {
     switch (block.kind) {
@@ -104,7 +74,7 @@ void print_readable(std::ostream& out, const model::Document& doc, extract::Form
 
 Result<int> run_extract(Context& ctx, const ExtractOptions& opts) {
     GT_TRY(extract::Format format, extract::parse_format(opts.format));
-    GT_TRY(std::string bytes, read_input(ctx, opts.file));
+    GT_TRY(std::string bytes, read_document(ctx, opts.file));
     extract::Options options;
     options.filename = opts.file == "-" ? std::string() : opts.file;
     if (format == extract::Format::automatic)

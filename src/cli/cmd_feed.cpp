@@ -1,6 +1,7 @@
 // `guidetrack feed [ID...] [--out FILE]`: an Atom 1.0 feed of the recorded changes of the given
 // documents (all tracked documents by default), one entry per change with its notice.
 #include "commands.hpp"
+#include "io.hpp"
 
 #include "guidetrack/app/feed.hpp"
 #include "guidetrack/exit_codes.hpp"
@@ -20,40 +21,11 @@ struct FeedOptions {
     std::string out;
 };
 
-Result<void> write_atomically(const std::string& path, const std::string& content) {
-    std::filesystem::path target(path);
-    std::error_code ec;
-    if (std::filesystem::is_directory(target, ec))
-        return input_error(path + ": is a directory");
-    std::filesystem::path tmp = target;
-    tmp += ".tmp-guidetrack";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return input_error(path + ": cannot write: " + std::strerror(errno));
-        out << content;
-        out.flush();
-        if (!out) {
-            std::filesystem::remove(tmp, ec);
-            return runtime_error(path + ": write error");
-        }
-    }
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        return runtime_error(path + ": cannot write: " + ec.message());
-    }
-    return {};
-}
-
 Result<int> run_feed(Context& ctx, const FeedOptions& opts) {
     GT_TRY(store::Store st, store::Store::open(store_location(ctx)));
     GT_TRY(render::Feed f, app::build_feed(st, opts.ids));
     std::string xml = render::to_atom(f);
-    if (opts.out.empty() || opts.out == "-")
-        ctx.out << xml;
-    else
-        GT_CHECK(write_atomically(opts.out, xml));
+    GT_CHECK(write_output(ctx, opts.out, xml, st.path().string()));
     return exit_code::success;
 }
 

@@ -22,48 +22,6 @@ Result<store::Store> open_store(const Context& ctx) {
     return store::Store::open(store_location(ctx));
 }
 
-Result<std::string> read_document_input(Context& ctx, const std::string& file,
-                                        std::size_t max_bytes) {
-    auto too_big = [&](const std::string& what, std::uintmax_t size) {
-        return input_error(what + " is " + (size ? std::to_string(size) + " bytes, " : "") +
-                           "over the size limit of " + std::to_string(max_bytes) +
-                           " bytes (see --max-size)");
-    };
-    if (file == "-") {
-        std::string data;
-        char buf[1 << 16];
-        while (ctx.in.read(buf, sizeof buf) || ctx.in.gcount() > 0) {
-            data.append(buf, static_cast<std::size_t>(ctx.in.gcount()));
-            if (data.size() > max_bytes)
-                return too_big("standard input", 0);
-        }
-        return data;
-    }
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    auto status = fs::status(file, ec);
-    if (ec || !fs::exists(status))
-        return input_error("'" + file + "': no such file");
-    if (fs::is_directory(status))
-        return input_error("'" + file + "' is a folder, not a document");
-    if (fs::is_regular_file(status)) {
-        auto size = fs::file_size(file, ec);
-        if (!ec && size > max_bytes)
-            return too_big("'" + file + "'", size);
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return input_error("'" + file + "': cannot read: " + std::strerror(errno));
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (in.bad())
-        return runtime_error("'" + file + "': read error");
-    std::string data = std::move(out).str();
-    if (data.size() > max_bytes)
-        return too_big("'" + file + "'", data.size());
-    return data;
-}
-
 namespace {
 
 Result<int> run_init(Context& ctx) {

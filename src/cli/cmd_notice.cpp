@@ -5,6 +5,7 @@
 // the latest), or from two files of any supported format, so that a notice can be written without
 // a store (tests, the demo, one-off comparisons). Output goes to standard output or --out FILE.
 #include "commands.hpp"
+#include "io.hpp"
 
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/exit_codes.hpp"
@@ -33,32 +34,8 @@ struct NoticeOptions {
     std::string out;
 };
 
-Result<std::string> read_document_file(const std::string& file) {
-    std::error_code ec;
-    auto status = std::filesystem::status(file, ec);
-    if (ec || !std::filesystem::exists(status))
-        return input_error(file + ": no such file");
-    if (std::filesystem::is_directory(status))
-        return input_error(file + ": is a directory, not a document");
-    if (std::filesystem::is_regular_file(status)) {
-        auto size = std::filesystem::file_size(file, ec);
-        if (!ec && size > extract::default_max_input_bytes)
-            return input_error(file + ": " + std::to_string(size >> 20) +
-                               " MiB is over the limit of " +
-                               std::to_string(extract::default_max_input_bytes >> 20) + " MiB");
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return input_error(file + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad())
-        return runtime_error(file + ": read error");
-    return std::move(buf).str();
-}
-
-Result<model::Document> extract_file(const std::string& file) {
-    GT_TRY(std::string bytes, read_document_file(file));
+Result<model::Document> extract_file(Context& ctx, const std::string& file) {
+    GT_TRY(std::string bytes, read_document(ctx, file));
     extract::Options options;
     options.filename = file;
     auto doc = extract::extract(bytes, options);
@@ -79,36 +56,9 @@ Result<std::string> render(const notice::Notice& n, const NoticeOptions& opts) {
     return input_error("unknown --format '" + opts.format + "' (use text, md, html or json)");
 }
 
-// Write to a temporary file beside the target, then rename: a reader never sees half a report.
-Result<void> write_output(const std::string& path, const std::string& content) {
-    std::filesystem::path target(path);
-    std::error_code ec;
-    if (std::filesystem::is_directory(target, ec))
-        return input_error(path + ": is a directory");
-    std::filesystem::path tmp = target;
-    tmp += ".tmp-guidetrack";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return input_error(path + ": cannot write: " + std::strerror(errno));
-        out << content;
-        out.flush();
-        if (!out) {
-            std::filesystem::remove(tmp, ec);
-            return runtime_error(path + ": write error");
-        }
-    }
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        return runtime_error(path + ": cannot write: " + ec.message());
-    }
-    return {};
-}
-
-Result<notice::Notice> notice_from_files(const NoticeOptions& opts) {
-    GT_TRY(model::Document old_doc, extract_file(opts.files[0]));
-    GT_TRY(model::Document new_doc, extract_file(opts.files[1]));
+Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts) {
+    GT_TRY(model::Document old_doc, extract_file(ctx, opts.files[0]));
+    GT_TRY(model::Document new_doc, extract_file(ctx, opts.files[1]));
     notice::Versions v;
     v.title = !opts.title.empty() ? opts.title : notice::document_title(new_doc);
     if (v.title.empty())
@@ -176,15 +126,11 @@ Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
     // Check the format before any work, so that a typo fails fast.
     GT_CHECK(render(notice::Notice{}, opts));
     Result<notice::Notice> n =
-        opts.files.empty() ? notice_from_store(ctx, opts) : notice_from_files(opts);
+        opts.files.empty() ? notice_from_store(ctx, opts) : notice_from_files(ctx, opts);
     if (!n.ok())
         return n.error();
     GT_TRY(std::string content, render(*n, opts));
-    if (opts.out.empty() || opts.out == "-") {
-        ctx.out << content;
-        return exit_code::success;
-    }
-    GT_CHECK(write_output(opts.out, content));
+    GT_CHECK(write_output(ctx, opts.out, content, store_location(ctx)));
     return exit_code::success;
 }
 

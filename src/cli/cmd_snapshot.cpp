@@ -4,6 +4,7 @@
 // oversized input costs nothing. When the extracted text equals the latest version's, nothing is
 // recorded and the command says so: re-running a snapshot is always safe.
 #include "commands.hpp"
+#include "io.hpp"
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/record.hpp"
@@ -93,7 +94,7 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
             ctx.err << "guidetrack: warning: " << out.warning << "\n";
         return exit_code::success;
     }
-    GT_TRY(auto bytes, read_document_input(ctx, opts.file, max_bytes));
+    GT_TRY(auto bytes, read_document(ctx, opts.file, max_bytes));
 
     store::SnapshotRequest req;
     req.id = opts.id;

@@ -23,11 +23,9 @@ void setup_log(CLI::App& app, Context& ctx, Action& action);
 void setup_show(CLI::App& app, Context& ctx, Action& action);
 void setup_list(CLI::App& app, Context& ctx, Action& action);
 void setup_reextract(CLI::App& app, Context& ctx, Action& action);
-// Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp);
-// read a document from FILE or "-" (stdin), refusing more than max_bytes before reading it all.
+// Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp).
+// Reading inputs and writing outputs is in io.hpp.
 Result<store::Store> open_store(const Context& ctx);
-Result<std::string> read_document_input(Context& ctx, const std::string& file,
-                                        std::size_t max_bytes);
 // A version as JSON and a size for people (cmd_log.cpp), used by log and list.
 nlohmann::json version_to_json(const store::VersionInfo& v);
 std::string human_size(std::uint64_t bytes);
