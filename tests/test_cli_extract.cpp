@@ -79,7 +79,7 @@ TEST_CASE("extract: bad input is one line on stderr and exit 2", "[cli][extract]
         {{"extract", (dir / "empty.md").string()}, "the document is empty"},
         {{"extract", (dir / "latin.txt").string()}, "invalid UTF-8 at byte 3"},
         {{"extract", (dir / "missing.md").string()}, "no such file"},
-        {{"extract", dir.path().string()}, "is a directory"},
+        {{"extract", dir.path().string()}, "is a folder, not a document"},
         {{"extract", "--format", "docx", (dir / "empty.md").string()}, "unknown format"},
     };
     for (const Case& c : cases) {
