@@ -80,7 +80,7 @@ done
 store="$work/store"
 "$gt" --store "$store" init >/dev/null
 for ((d = 0; d < 50; d++)); do
-  "$gt" --store "$store" track "doc-$d" --title "Guidance $d" --format html \
+  "$gt" --store "$store" track "doc-$d" --title "Guidance $d" --input-format html \
     --url "http://127.0.0.1:$port/doc-$d.html" >/dev/null
 done
 

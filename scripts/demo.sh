@@ -18,7 +18,7 @@ step_changes() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@" || [ $? -eq 1 ]; }
 
 echo "guidetrack demo: store at $store"
 step "$gt" init
-step "$gt" track sample --title "Keeping Learners Safe in Sample Town (SAMPLE)" --format md \
+step "$gt" track sample --title "Keeping Learners Safe in Sample Town (SAMPLE)" --input-format md \
   --publisher "guidetrack sample"
 tail -n +2 "$sample/versions.tsv" | while IFS=$'\t' read -r file label date _; do
   step "$gt" snapshot sample "$sample/$file" --label "$label" --date "$date"

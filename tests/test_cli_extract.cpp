@@ -53,7 +53,7 @@ TEST_CASE("extract reads standard input and honours --format", "[cli][extract]")
     REQUIRE(md.code == 0);
     CHECK(md.out.find("¶7 [Title] paragraph: Seven") != std::string::npos);
 
-    auto txt = gt_test::run_cli({"extract", "--format", "txt", "-"}, "# Title\n\n7. Seven\n");
+    auto txt = gt_test::run_cli({"extract", "--input-format", "txt", "-"}, "# Title\n\n7. Seven\n");
     REQUIRE(txt.code == 0);
     CHECK(txt.out.starts_with("format txt, 2 blocks"));
     CHECK(txt.out.find("paragraph: # Title") != std::string::npos);
@@ -80,7 +80,7 @@ TEST_CASE("extract: bad input is one line on stderr and exit 2", "[cli][extract]
         {{"extract", (dir / "latin.txt").string()}, "invalid UTF-8 at byte 3"},
         {{"extract", (dir / "missing.md").string()}, "no such file"},
         {{"extract", dir.path().string()}, "is a folder, not a document"},
-        {{"extract", "--format", "docx", (dir / "empty.md").string()}, "unknown format"},
+        {{"extract", "--input-format", "docx", (dir / "empty.md").string()}, "unknown format"},
     };
     for (const Case& c : cases) {
         auto r = gt_test::run_cli(c.args);
@@ -118,4 +118,12 @@ TEST_CASE("the guidetrack binary extracts a GOV.UK page from the corpus",
                      "Inspection and the COVID-19 (coronavirus) pandemic] paragraph: This section "
                      "outlines") != std::string::npos);
     CHECK(r.out.find("note 1 ") != std::string::npos);
+}
+
+TEST_CASE("extract: the old spelling --format still works, with a warning naming --input-format",
+          "[cli][extract]") {
+    auto r = gt_test::run_cli({"extract", "--format", "txt", "-"}, "# Title\n\nText.\n");
+    CHECK(r.code == 0);
+    CHECK(r.err.find("--input-format") != std::string::npos);
+    CHECK(r.err.find("warning") != std::string::npos);
 }

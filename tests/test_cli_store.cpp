@@ -44,7 +44,7 @@ struct StoreCli {
     }
     void setup_three() {
         REQUIRE(run({"init"}).code == 0);
-        REQUIRE(run({"track", "sample", "--title", "Sample", "--format", "md"}).code == 0);
+        REQUIRE(run({"track", "sample", "--title", "Sample", "--input-format", "md"}).code == 0);
         REQUIRE(run({"snapshot", "sample", sample_path("v1.md"), "--label", "2024-01", "--date",
                      "2024-01-10"})
                     .code == 0);
@@ -65,7 +65,7 @@ TEST_CASE("cli: init, track, snapshot, log, show and list work together", "[cli]
     CHECK(init.code == 0);
     CHECK(init.out.find("Created") != std::string::npos);
     CHECK(s.run({"init"}).code == 0); // idempotent
-    auto track = s.run({"track", "sample", "--title", "Sample", "--format", "md"});
+    auto track = s.run({"track", "sample", "--title", "Sample", "--input-format", "md"});
     CHECK(track.code == 0);
     auto list0 = s.run({"list"});
     CHECK(list0.code == 0);
@@ -136,7 +136,7 @@ TEST_CASE("cli: bad input exits 2 with one line and leaves the store unchanged",
         {"snapshot", "sample", (s.tmp / "missing.md").string()},
         {"snapshot", "sample", s.tmp.path().string()},
         {"snapshot", "sample", (s.tmp / "empty.md").string()},
-        {"snapshot", "sample", (s.tmp / "bad.txt").string(), "--format", "txt"},
+        {"snapshot", "sample", (s.tmp / "bad.txt").string(), "--input-format", "txt"},
         {"snapshot", "sample", (s.tmp / "big.md").string(), "--max-size", "1000"},
         {"snapshot", "sample", (s.tmp / "big.md").string(), "--max-size", "lots"},
         {"snapshot", "sample"},
@@ -204,8 +204,8 @@ TEST_CASE("cli: reextract on an up-to-date store records nothing", "[cli][store]
 TEST_CASE("cli: two processes snapshotting into one store lose nothing", "[cli][store]") {
     StoreCli s;
     REQUIRE(s.run({"init"}).code == 0);
-    REQUIRE(s.run({"track", "doc", "--title", "Doc", "--format", "txt"}).code == 0);
-    REQUIRE(s.run({"track", "other", "--title", "Other", "--format", "txt"}).code == 0);
+    REQUIRE(s.run({"track", "doc", "--title", "Doc", "--input-format", "txt"}).code == 0);
+    REQUIRE(s.run({"track", "other", "--title", "Other", "--input-format", "txt"}).code == 0);
     const int per_writer = 15;
     for (const char* w : {"a", "b"})
         for (int i = 0; i < per_writer; ++i)

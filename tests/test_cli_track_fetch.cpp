@@ -26,7 +26,7 @@ TEST_CASE("snapshot without a file fetches the tracked URL", "[cli][fetch]") {
     server.set("/doc.md", reply);
 
     REQUIRE(run_cli({"--store", store, "track", "doc", "--title", "Doc", "--url",
-                     server.url("/doc.md"), "--format", "md"})
+                     server.url("/doc.md"), "--input-format", "md"})
                 .code == 0);
     auto first = run_cli({"--store", store, "snapshot", "doc", "--label", "one"});
     INFO(first.err);

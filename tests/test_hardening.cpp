@@ -258,7 +258,7 @@ std::vector<Row> rows() {
                              s.push_back(static_cast<char>((i * 31) & 0xFF));
                          return s;
                      },
-                     2, "binary|not html|utf-8|no text|empty", {"--format", "html"}));
+                     2, "binary|not html|utf-8|no text|empty", {"--input-format", "html"}));
     t.push_back(snap(
         "empty file", "empty.md", [] { return std::string(); }, 2, "empty"));
     t.push_back(snap(
@@ -350,7 +350,7 @@ std::vector<Row> rows() {
         "recorded version"));
     t.back().records = true;
     t.push_back(snap("--format pdf forced on Markdown", "forced.md", markdown_doc, 2, "pdf",
-                     {"--format", "pdf"}));
+                     {"--input-format", "pdf"}));
     // --- IDs, labels, dates, selectors
     auto args = [](std::vector<std::string> a) { return [a](const fs::path&) { return a; }; };
     t.push_back(Row{"ID with ../", args({"show", "../doc"}), 2, "id"});

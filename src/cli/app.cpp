@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "help.hpp"
 #include "io.hpp"
 
 #include <CLI/CLI.hpp>
@@ -44,6 +45,7 @@ int run(int argc, const char* const* argv, Context& ctx) {
                      "Records versions of documents in a git-backed store, compares them "
                      "paragraph by paragraph and writes change notices.",
                      "guidetrack"};
+        app.formatter(make_formatter());
         app.footer(kExitCodes);
         app.set_version_flag("--version", std::string("guidetrack ") + GUIDETRACK_VERSION);
         app.add_option("--store", ctx.store_option,
@@ -72,8 +74,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
             if (e.get_exit_code() == 0) {
                 return exit_code::success;
             }
-            // Subcommand help is raised from inside parse; print that subcommand's help.
-            ctx.err << "guidetrack: " << e.what() << "\n";
+            ctx.err << "guidetrack: " << parse_error_message(app, command_word(argc, argv), e)
+                    << "\n";
             return exit_code::input_error;
         }
         if (!action) {

@@ -5,6 +5,7 @@
 // failed (whatever else happened), so that a scheduled job can fail on fetch errors only. --json
 // carries the same distinction in "result" and "counts".
 #include "commands.hpp"
+#include "help.hpp"
 #include "io.hpp"
 
 #include "guidetrack/app/check.hpp"
@@ -155,24 +156,24 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("ids", opts->ids, "Documents to check (default: every tracked document)")
         ->type_name("ID");
     sub->add_option("-j,--jobs", opts->jobs, "Fetches at once")
-        ->check(CLI::Range(1, 32))
+        ->check(between(1, 32))
         ->default_str("4");
     sub->add_option("--timeout", opts->timeout, "Seconds allowed for each download")
-        ->check(CLI::Range(0.1, 3600.0))
+        ->check(between(0, 3600))
         ->default_str("120");
     sub->add_option("--connect-timeout", opts->connect_timeout, "Seconds allowed to connect")
-        ->check(CLI::Range(0.1, 600.0))
+        ->check(between(0, 600))
         ->default_str("15");
     sub->add_option("--retries", opts->retries,
                     "Further attempts after a network error or a 5xx response")
-        ->check(CLI::Range(0, 10))
+        ->check(between(0, 10))
         ->default_str("3");
     sub->add_option("--retry-delay", opts->retry_delay_ms,
                     "Milliseconds before the first retry (doubled before each next one)")
-        ->check(CLI::Range(0L, 600000L))
+        ->check(between(0, 600000))
         ->default_str("1000");
     sub->add_option("--max-size", opts->max_size_mib, "Largest document accepted, in MiB")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
+        ->check(between(1, 1024))
         ->default_str("256");
     sub->add_option("--report", opts->report,
                     "Write the notices of everything that changed in this run to FILE")
@@ -184,7 +185,8 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--feed", opts->feed,
                     "Write the Atom feed of every recorded change (all documents) to FILE")
         ->type_name("FILE");
-    sub->add_flag("--minor", opts->minor, "Count minor (typographic) notice items too");
+    sub->add_flag("--include-minor", opts->minor, "Count minor (typographic) notice items too");
+    add_renamed_flag(sub, ctx, "--minor", "--include-minor", opts->minor);
     sub->add_flag("--json", opts->json,
                   "Print the outcome as JSON (result: unchanged, changed or failed)");
     // A later value wins, so a wrapper script's defaults can be overridden on its command line.

@@ -3,6 +3,7 @@
 // Both forms end in the same place: two model::Documents, one diff::compare(), and one renderer
 // chosen by the flags. Exit codes follow diff(1): 0 no changes, 1 changes, 2 bad input.
 #include "commands.hpp"
+#include "help.hpp"
 #include "io.hpp"
 #include "pager.hpp"
 
@@ -166,11 +167,13 @@ void setup_diff(CLI::App& app, Context& ctx, Action& action) {
                     "ID [FROM [TO]] (versions: label, date, commit, latest, latest~N), or with "
                     "--files: OLD NEW")
         ->required()
-        ->expected(1, 3);
+        ->expected(1, 3)
+        ->type_name("ID [FROM [TO]]");
     cmd->add_flag("--files", opts->files, "Compare two files instead of stored versions");
-    cmd->add_option("--format", opts->format,
+    cmd->add_option("--input-format", opts->format,
                     "Format of both --files: auto (default), pdf, html, md, txt")
         ->type_name("FORMAT");
+    add_renamed_option(cmd, ctx, "--format", "--input-format", opts->format);
     auto* sbs =
         cmd->add_flag("--side-by-side,-y", opts->side_by_side, "Old and new text in two columns");
     auto* uni = cmd->add_flag("--unified,-u", opts->unified,
@@ -190,7 +193,8 @@ void setup_diff(CLI::App& app, Context& ctx, Action& action) {
     cmd->add_option("--context,-C", opts->context,
                     "Words of context around a change (default 8); lines with --unified "
                     "(default 3)")
-        ->type_name("N");
+        ->type_name("N")
+        ->check(non_negative());
     cmd->callback(
         [&ctx, &action, opts] { action = [&ctx, opts] { return run_diff(ctx, *opts); }; });
 }

@@ -5,6 +5,7 @@
 // numbers, paragraph numbers and section paths at a glance (and grep them); links follow their
 // block on indented lines. --json prints model::to_json, the same model the store records.
 #include "commands.hpp"
+#include "help.hpp"
 #include "io.hpp"
 
 #include "guidetrack/exit_codes.hpp"
@@ -101,11 +102,12 @@ void setup_extract(CLI::App& app, Context& ctx, Action& action) {
                     "The document: PDF, HTML, Markdown or plain text; - reads standard input")
         ->required()
         ->type_name("FILE|-");
-    sub->add_option("--format", opts->format,
+    sub->add_option("--input-format", opts->format,
                     "Input format: auto (detect from content, then the file name), pdf, html, md "
                     "or txt")
         ->type_name("FORMAT")
         ->default_str("auto");
+    add_renamed_option(sub, ctx, "--format", "--input-format", opts->format);
     sub->add_flag("--json", opts->json, "Print the model as JSON instead of readable text");
     sub->callback(
         [&ctx, &action, opts] { action = [&ctx, opts] { return run_extract(ctx, *opts); }; });

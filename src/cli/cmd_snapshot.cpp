@@ -4,6 +4,7 @@
 // oversized input costs nothing. When the extracted text equals the latest version's, nothing is
 // recorded and the command says so: re-running a snapshot is always safe.
 #include "commands.hpp"
+#include "help.hpp"
 #include "io.hpp"
 
 #include "guidetrack/app/check.hpp"
@@ -147,9 +148,10 @@ void setup_snapshot(CLI::App& app, Context& ctx, Action& action) {
         ->type_name("YYYY-MM-DD");
     sub->add_option("--note", opts->note, "A note kept with the version (e.g. the change note)")
         ->type_name("TEXT");
-    sub->add_option("--format", opts->format,
+    sub->add_option("--input-format", opts->format,
                     "Input format: auto (the document's format, else detect), pdf, html, md, txt")
         ->type_name("FORMAT");
+    add_renamed_option(sub, ctx, "--format", "--input-format", opts->format);
     sub->add_option("--max-size", opts->max_size,
                     "Refuse inputs larger than this (bytes, or with K, M, G); default 256M")
         ->type_name("BYTES");

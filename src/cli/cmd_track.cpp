@@ -6,6 +6,7 @@
 // The first `track` on a machine creates the store when there is none: tracking a document is the
 // first thing anyone does, and a separate `init` step would only be one more thing to forget.
 #include "commands.hpp"
+#include "help.hpp"
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/exit_codes.hpp"
@@ -125,9 +126,10 @@ void setup_track(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--url", opts->url, "Where the document is published")->type_name("URL");
     sub->add_option("--origin", opts->origin, "Where it came from, when there is no URL")
         ->type_name("TEXT");
-    sub->add_option("--format", opts->format,
+    sub->add_option("--input-format", opts->format,
                     "Format of its originals: auto (detect each time), pdf, html, md or txt")
         ->type_name("FORMAT");
+    add_renamed_option(sub, ctx, "--format", "--input-format", opts->format);
     sub->add_option("--publisher", opts->publisher, "Publisher (e.g. Department for Education)")
         ->type_name("TEXT");
     sub->callback(

@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 export GUIDETRACK_STORE="$tmp/store"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$gt" track sample --title "Sample (SAMPLE)" --format md >/dev/null || fail track
+"$gt" track sample --title "Sample (SAMPLE)" --input-format md >/dev/null || fail track
 "$gt" snapshot sample "$sample/v1.md" --label v1 --date 2024-01-10 >/dev/null || fail snapshot
 "$gt" snapshot sample "$sample/v2.md" --label v2 --date 2024-02-23 >/dev/null || fail snapshot
 

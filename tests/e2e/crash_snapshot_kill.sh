@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
 gt init >/dev/null || fail "init"
-gt track big --title "Big guidance" --format md >/dev/null || fail "track"
+gt track big --title "Big guidance" --input-format md >/dev/null || fail "track"
 
 # A ~2 MB Markdown document: headings every 50 paragraphs, numbered paragraphs of varied words.
 awk 'BEGIN {

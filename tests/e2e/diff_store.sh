@@ -17,7 +17,7 @@ expect_code() { # expected-code command...
     [ "$got" = "$want" ] || { cat "$tmp/out" "$tmp/err" >&2; fail "exit $got, wanted $want: $*"; }
 }
 
-"$gt" track sample --title "Keeping Learners Safe in Sample Town" --format md >/dev/null
+"$gt" track sample --title "Keeping Learners Safe in Sample Town" --input-format md >/dev/null
 "$gt" snapshot sample "$sample/v1.md" --label 2024-01 --date 2024-01-10 >/dev/null
 expect_code 2 "$gt" diff sample          # one version: nothing to compare
 grep -q "nothing to compare" "$tmp/err" || fail "one-version message"

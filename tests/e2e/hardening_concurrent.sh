@@ -19,8 +19,8 @@ gt() { "$bin" --store "$store" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 gt init >/dev/null || fail "init"
-gt track shared --title "Shared guidance" --format md >/dev/null || fail "track shared"
-gt track other --title "Other guidance" --format md >/dev/null || fail "track other"
+gt track shared --title "Shared guidance" --input-format md >/dev/null || fail "track shared"
+gt track other --title "Other guidance" --input-format md >/dev/null || fail "track other"
 
 # ~200 KB per document so that the writers' extraction and writes overlap.
 for i in $(seq 1 12); do cat "$src/snapshots/sample/v2.md"; done >"$tmp/base.md"

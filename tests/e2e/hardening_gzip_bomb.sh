@@ -70,7 +70,7 @@ echo "gzip bomb served at http://127.0.0.1:$port/bomb.html"
 store="$tmp/store"
 "$bin" --store "$store" init >/dev/null || fail "init"
 "$bin" --store "$store" track bomb --title "Bomb" --url "http://127.0.0.1:$port/bomb.html" \
-  --format html >/dev/null || fail "track"
+  --input-format html >/dev/null || fail "track"
 refs_before="$(git -C "$store" for-each-ref --format='%(refname) %(objectname)')"
 objects_before="$(git -C "$store" count-objects -v)"
 

@@ -12,7 +12,7 @@ export GUIDETRACK_STORE="$tmp/store"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$gt" init >/dev/null
-"$gt" track sample --title "Sample guidance (SAMPLE)" --format md >/dev/null
+"$gt" track sample --title "Sample guidance (SAMPLE)" --input-format md >/dev/null
 tail -n +2 "$sample/versions.tsv" | while IFS=$'\t' read -r file label date _; do
   "$gt" snapshot sample "$sample/$file" --label "$label" --date "$date" | grep >/dev/null "recorded version $label" \
     || fail "snapshot $file"

@@ -67,7 +67,7 @@ sample)
     export GUIDETRACK_STORE="$store"
     sample="$src/snapshots/sample"
     "$gt" init >/dev/null
-    "$gt" track sample --title "Keeping Learners Safe in Sample Town (SAMPLE)" --format md \
+    "$gt" track sample --title "Keeping Learners Safe in Sample Town (SAMPLE)" --input-format md \
         --publisher "guidetrack sample" >/dev/null
     tail -n +2 "$sample/versions.tsv" | while IFS=$'\t' read -r file label date _; do
         "$gt" snapshot sample "$sample/$file" --label "$label" --date "$date" >/dev/null
@@ -127,7 +127,7 @@ corpus)
     # the stored text so that pages and paragraph numbers are the PDF's own.
     wt="$corpus/wt2023/Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf"
     if [ -f "$wt" ]; then
-        GUIDETRACK_STORE="$work/wt-store" "$gt" track wt --title WT --format pdf >/dev/null
+        GUIDETRACK_STORE="$work/wt-store" "$gt" track wt --title WT --input-format pdf >/dev/null
         GUIDETRACK_STORE="$work/wt-store" "$gt" snapshot wt "$wt" --date 2024-02-23 >/dev/null
         GUIDETRACK_STORE="$work/wt-store" "$gt" show wt >"$work/wt-now.md"
         bash "$src/tests/golden/wt2023_revert.sh" <"$work/wt-now.md" >"$work/wt-before.md"
