@@ -10,10 +10,10 @@
 
 #include "guidetrack/app/record.hpp"
 #include "guidetrack/diff/diff.hpp"
-#include "guidetrack/render/diff_json.hpp"
-#include "guidetrack/model/document.hpp"
 #include "guidetrack/extract/extract.hpp"
+#include "guidetrack/model/document.hpp"
 #include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/diff_json.hpp"
 #include "guidetrack/render/notice.hpp"
 #include "guidetrack/store/store.hpp"
 #include "guidetrack/text/text.hpp"

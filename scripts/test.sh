@@ -12,6 +12,8 @@ jobs="$(nproc)"
 
 echo "== build (RelWithDebInfo)"
 bash scripts/build.sh build -DGUIDETRACK_WERROR=ON
+echo "== formatting (clang-format 14)"
+cmake --build build --target check_format
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$jobs")
 

@@ -45,6 +45,19 @@ class Formatter : public CLI::Formatter {
         std::string p = placeholder(opt);
         return p.empty() ? std::string() : " " + p;
     }
+    // The command list shows each command's first sentence; `CMD --help` has the rest.
+    std::string make_subcommand(const CLI::App* sub) const override {
+        std::string d = sub->get_description();
+        auto stop = d.find(". ");
+        if (stop != std::string::npos)
+            d = d.substr(0, stop + 1);
+        std::string name = "  " + sub->get_name();
+        if (name.size() < get_column_width())
+            name.resize(get_column_width(), ' ');
+        else
+            name += " ";
+        return name + d + "\n";
+    }
     std::string make_usage(const CLI::App* app, std::string name) const override {
         std::string out = get_label("Usage") + ": " + (name.empty() ? "" : name);
         if (!app->get_options([](const CLI::Option* o) { return o->nonpositional(); }).empty())
