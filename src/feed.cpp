@@ -95,6 +95,9 @@ std::string to_atom(const Feed& feed) {
                       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
     out += "  <id>" + xml_escape(feed.id) + "</id>\n";
     out += "  <title>" + xml_escape(feed.title) + "</title>\n";
+    if (!feed.self.empty() && render::is_safe_href(feed.self))
+        out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" +
+               xml_escape(feed.self) + "\"/>\n";
     out +=
         "  <updated>" + xml_escape(feed.updated.empty() ? kEpoch : feed.updated) + "</updated>\n";
     out += "  <author><name>guidetrack</name></author>\n";
