@@ -8,12 +8,12 @@ packages=(
   libgit2-dev libdtl-dev nlohmann-json3-dev libcli11-dev catch2
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   help2man
-  zlib1g-dev poppler-utils libxml2-utils libcpp-httplib-dev time
+  zlib1g-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
-# qpdf to encrypt PDFs for the hostile-input tests).
+# qpdf to encrypt PDFs for the hostile-input tests, an SMTP server for the notification tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux python3 qpdf chromium python3-feedparser clang-format-14 clang-14 man-db bash-completion dpkg-dev)
+  packages+=(tmux python3 qpdf chromium python3-feedparser python3-aiosmtpd clang-format-14 clang-14 man-db bash-completion dpkg-dev)
 fi
 
 missing=()

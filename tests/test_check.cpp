@@ -95,12 +95,13 @@ TEST_CASE("check: first versions, changes, 304s and exit codes", "[check]") {
     f.track("alpha", "/a.md");
     f.track("beta", "/b.md");
 
+    // First versions are "new", not changes: exit 0 (1 with --fail-on-new).
     auto r = f.check();
     INFO(r.out << r.err);
-    CHECK(r.code == 1);
-    CHECK(line_of(r.out, "alpha").find("recorded: first version") != std::string::npos);
-    CHECK(line_of(r.out, "beta").find("recorded: first version") != std::string::npos);
-    CHECK(r.out.find("2 documents: 2 changed, 0 unchanged, 0 failed") != std::string::npos);
+    CHECK(r.code == 0);
+    CHECK(line_of(r.out, "alpha").find("new: first version recorded") != std::string::npos);
+    CHECK(line_of(r.out, "beta").find("new: first version recorded") != std::string::npos);
+    CHECK(r.out.find("2 documents: 0 changed, 2 new, 0 unchanged, 0 failed") != std::string::npos);
     CHECK(f.info("beta").etag == "\"b1\"");
 
     r = f.check();
@@ -174,8 +175,8 @@ TEST_CASE("check: every fault fails alone, records nothing, and exits 3", "[chec
     auto r = f.check({"--max-size", "1", "--timeout", "0.5"});
     INFO(r.out << r.err);
     CHECK(r.code == 3);
-    CHECK(line_of(r.out, "good").find("recorded: first version") != std::string::npos);
-    CHECK(line_of(r.out, "flaky").find("recorded: first version") != std::string::npos);
+    CHECK(line_of(r.out, "good").find("new: first version recorded") != std::string::npos);
+    CHECK(line_of(r.out, "flaky").find("new: first version recorded") != std::string::npos);
     auto failed = [&](const std::string& id, const std::string& path, const std::string& why) {
         std::string line = line_of(r.out, id);
         INFO(line);
@@ -183,7 +184,10 @@ TEST_CASE("check: every fault fails alone, records nothing, and exits 3", "[chec
         CHECK(f.versions(id) == 0);
         CHECK(f.info(id).etag.empty());
     };
-    failed("missing", "/missing.md", "HTTP 404 Not Found");
+    // A 404 is "gone", not a failure of the run's machinery.
+    CHECK(line_of(r.out, "missing")
+              .find("gone: " + f.server.url("/missing.md") +
+                    ": HTTP 404 Not Found; no version recorded") != std::string::npos);
     failed("slow", "/slow.md", "timed out (limit 0.5 s) (after 2 attempts)");
     failed("cut", "/cut.md", "truncated body: received 100 bytes");
     failed("loop", "/loop", "too many redirects (more than 5)");
@@ -192,8 +196,8 @@ TEST_CASE("check: every fault fails alone, records nothing, and exits 3", "[chec
     failed("blank", "/blank.md", "");
     CHECK(line_of(r.out, "blank").find("empty") != std::string::npos);
     CHECK(line_of(r.out, "no-url") == "no-url      skipped: no URL tracked");
-    CHECK(r.out.find("10 documents: 2 changed, 0 unchanged, 7 failed, 1 without a URL") !=
-          std::string::npos);
+    CHECK(r.out.find("10 documents: 0 changed, 2 new, 0 unchanged, 6 failed, 1 gone, 1 without "
+                     "a URL") != std::string::npos);
     CHECK(f.versions("good") == 1);
     CHECK(f.versions("flaky") == 1);
 }
@@ -205,10 +209,10 @@ TEST_CASE("check: JSON tells failures from changes", "[check]") {
     f.track("gone", "/gone.md");
 
     auto r = f.check({"--json", "alpha"});
-    REQUIRE(r.code == 1);
+    REQUIRE(r.code == 0);
     auto j = nlohmann::json::parse(r.out);
-    CHECK(j["result"] == "changed");
-    CHECK(j["exit_code"] == 1);
+    CHECK(j["result"] == "unchanged");
+    CHECK(j["exit_code"] == 0);
     CHECK(j["documents"][0]["status"] == "first");
 
     r = f.check({"--json", "alpha"});
@@ -222,10 +226,20 @@ TEST_CASE("check: JSON tells failures from changes", "[check]") {
     REQUIRE(r.code == 3);
     j = nlohmann::json::parse(r.out);
     CHECK(j["result"] == "failed");
-    CHECK(j["counts"]["failed"] == 1);
+    CHECK(j["counts"]["gone"] == 1);
     CHECK(j["counts"]["unchanged"] == 1);
     CHECK(j["documents"][1]["id"] == "gone");
+    CHECK(j["documents"][1]["status"] == "gone");
+    CHECK(j["documents"][1]["reported_before"] == false);
     CHECK(j["documents"][1]["reason"] == f.server.url("/gone.md") + ": HTTP 404 Not Found");
+
+    // Gone is reported (exit 3) the first time only, or every time with --strict.
+    r = f.check({"--json"});
+    REQUIRE(r.code == 0);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["documents"][1]["reported_before"] == true);
+    CHECK(f.check({"--strict"}).code == 3);
+    CHECK(f.check({}).code == 0);
 }
 
 TEST_CASE("check: bad arguments are input errors", "[check]") {
@@ -261,7 +275,7 @@ TEST_CASE("check: many documents are fetched several at a time", "[check]") {
     auto r = f.check({"--jobs", "4"});
     auto took = std::chrono::steady_clock::now() - start;
     INFO(r.out << r.err);
-    CHECK(r.code == 1);
+    CHECK(r.code == 0); // first versions: new, not changes
     // 12 x 200 ms one at a time would be 2.4 s; four at a time about 0.6 s.
     CHECK(took < std::chrono::milliseconds(2000));
     for (int i = 0; i < 12; ++i)
@@ -415,7 +429,7 @@ TEST_CASE("check: a progress bar on a terminal, plain lines otherwise", "[check]
     std::vector<const char*> argv{"guidetrack", "--store",   f.dir.c_str(),
                                   "check",      "--timeout", "1"};
     int code = guidetrack::cli::run(static_cast<int>(argv.size()), argv.data(), ctx);
-    CHECK(code == 1);
+    CHECK(code == 0);                // two first versions: new, not changes
     CHECK(out.str().find("[") == 0); // the bar comes first
     CHECK(out.str().find("/2") != std::string::npos);
     CHECK(out.str().find("\r\033[K") != std::string::npos);

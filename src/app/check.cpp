@@ -66,6 +66,8 @@ std::string_view status_name(Status status) {
         return "failed";
     case Status::skipped:
         return "skipped";
+    case Status::gone:
+        return "gone";
     }
     return "unknown";
 }
@@ -235,10 +237,10 @@ Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::str
     return outcomes;
 }
 
-int Summary::exit_code() const {
-    if (failed > 0)
+int Summary::exit_code(const ExitPolicy& policy) const {
+    if (failed > 0 || gone_new > 0 || (policy.strict && gone > 0))
         return 3;
-    if (changed > 0 || first > 0)
+    if (changed > 0 || (policy.fail_on_new && first > 0))
         return 1;
     return 0;
 }
@@ -262,12 +264,17 @@ Summary summarise(const std::vector<Outcome>& outcomes) {
         case Status::skipped:
             ++s.skipped;
             break;
+        case Status::gone:
+            ++s.gone;
+            if (!o.gone_before)
+                ++s.gone_new;
+            break;
         }
     }
     return s;
 }
 
-json to_json(const std::vector<Outcome>& outcomes) {
+json to_json(const std::vector<Outcome>& outcomes, const ExitPolicy& policy) {
     Summary s = summarise(outcomes);
     json docs = json::array();
     for (const auto& o : outcomes) {
@@ -286,9 +293,11 @@ json to_json(const std::vector<Outcome>& outcomes) {
             d["version"] = version_json(*o.current);
         if (!o.warning.empty())
             d["warning"] = o.warning;
+        if (o.status == Status::gone)
+            d["reported_before"] = o.gone_before;
         docs.push_back(std::move(d));
     }
-    int code = s.exit_code();
+    int code = s.exit_code(policy);
     return json{{"schema_version", 1},
                 {"result", code == 3   ? "failed"
                            : code == 1 ? "changed"
@@ -299,6 +308,7 @@ json to_json(const std::vector<Outcome>& outcomes) {
                   {"changed", s.changed},
                   {"first", s.first},
                   {"failed", s.failed},
+                  {"gone", s.gone},
                   {"skipped", s.skipped}}},
                 {"documents", std::move(docs)}};
 }

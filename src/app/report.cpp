@@ -38,10 +38,10 @@ std::string markdown(const std::vector<Outcome>& outcomes, const std::string& ge
             if (o.status == Status::first && o.current)
                 out += "- " + title_of(o) + " (`" + o.id + "`): version " + o.current->label + "\n";
     }
-    if (s.failed) {
+    if (s.failed || s.gone) {
         out += "\n## Could not be checked\n\n";
         for (const auto& o : outcomes)
-            if (o.status == Status::failed)
+            if (o.status == Status::failed || o.status == Status::gone)
                 out += "- " + title_of(o) + " (`" + o.id + "`): " + o.reason + "\n";
     }
     return out;
@@ -84,10 +84,10 @@ std::string html(const std::vector<Outcome>& outcomes, const std::string& genera
                        html_escape(o.current->label) + "</li>\n";
         out += "</ul>\n";
     }
-    if (s.failed) {
+    if (s.failed || s.gone) {
         out += "<h2>Could not be checked</h2>\n<ul>\n";
         for (const auto& o : outcomes)
-            if (o.status == Status::failed)
+            if (o.status == Status::failed || o.status == Status::gone)
                 out += "<li>" + html_escape(title_of(o)) + ": " + html_escape(o.reason) + "</li>\n";
         out += "</ul>\n";
     }

@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "commands.hpp"
+#include "guidetrack/config/config.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "help.hpp"
 #include "io.hpp"
@@ -17,10 +18,10 @@ namespace guidetrack::cli {
 namespace {
 
 // Every subcommand, in the order `guidetrack --help` lists them.
-const std::vector<SetupFn> kCommands = {setup_init,   setup_track, setup_snapshot,  setup_log,
-                                        setup_show,   setup_list,  setup_diff,      setup_extract,
-                                        setup_notice, setup_feed,  setup_reextract, setup_check,
-                                        setup_sync};
+const std::vector<SetupFn> kCommands = {setup_init,   setup_track,  setup_snapshot,  setup_log,
+                                        setup_show,   setup_list,   setup_diff,      setup_extract,
+                                        setup_notice, setup_feed,   setup_reextract, setup_check,
+                                        setup_sync,   setup_notify, setup_config};
 
 constexpr const char* kExitCodes = "Exit codes: 0 success or no changes, 1 changes found (diff, "
                                    "check), 2 usage or input error, 3 other failure.";
@@ -32,6 +33,8 @@ std::string store_location(const Context& ctx) {
         return ctx.store_option;
     if (const char* env = std::getenv("GUIDETRACK_STORE"); env && *env)
         return env;
+    if (ctx.config && ctx.config->store)
+        return *ctx.config->store;
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
         return std::string(xdg) + "/guidetrack/store";
     if (const char* home = std::getenv("HOME"); home && *home)
@@ -49,8 +52,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
         app.footer(kExitCodes);
         app.set_version_flag("--version", std::string("guidetrack ") + GUIDETRACK_VERSION);
         app.add_option("--store", ctx.store_option,
-                       "The store (a bare git repository). Default: $GUIDETRACK_STORE, else "
-                       "~/.local/share/guidetrack/store")
+                       "The store (a bare git repository). Default: $GUIDETRACK_STORE, else store "
+                       "in the configuration file, else ~/.local/share/guidetrack/store")
             ->type_name("DIR");
         app.require_subcommand(1);
         app.fallthrough();
@@ -81,6 +84,16 @@ int run(int argc, const char* const* argv, Context& ctx) {
         if (!action) {
             ctx.err << "guidetrack: no command given (see guidetrack --help)\n";
             return exit_code::input_error;
+        }
+        // The configuration file, before any command uses it (`config` reads it itself, so that
+        // `config check` can report what is wrong with it).
+        if (!app.got_subcommand("config")) {
+            auto loaded = config::load_default();
+            if (!loaded.ok()) {
+                ctx.err << "guidetrack: " << loaded.error().message << "\n";
+                return exit_code::input_error;
+            }
+            ctx.config = std::make_shared<const config::Config>(std::move(*loaded));
         }
         Result<int> result = action();
         if (!result.ok()) {

@@ -10,10 +10,14 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 namespace CLI {
 class App;
+}
+namespace guidetrack::config {
+struct Config;
 }
 
 namespace guidetrack::cli {
@@ -24,12 +28,15 @@ struct Context {
     std::ostream& err;
     bool out_is_terminal = false; // colour, pager and progress bars only when true
     std::string store_option;     // --store, empty when not given
+    // The configuration file, read by run() before the command (absent: no file, or the
+    // command is `config`, which reads it itself).
+    std::shared_ptr<const config::Config> config = nullptr;
 };
 
 using Action = std::function<Result<int>()>;
 
-// Where the store is: --store, else $GUIDETRACK_STORE, else $XDG_DATA_HOME/guidetrack/store,
-// else ~/.local/share/guidetrack/store.
+// Where the store is: --store, else $GUIDETRACK_STORE, else `store` in the configuration file,
+// else $XDG_DATA_HOME/guidetrack/store, else ~/.local/share/guidetrack/store.
 std::string store_location(const Context& ctx);
 
 // Run the whole program on these arguments (argv[0] is the program name). Never throws.

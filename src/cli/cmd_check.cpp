@@ -1,21 +1,29 @@
 // `guidetrack check [ID...]`: fetch tracked documents from their URLs, record what changed, and
 // say so in one line per document; made for CI schedules as much as for a terminal.
 //
-// Exit codes: 0 nothing changed, 1 something changed (or a first version was recorded), 3 a fetch
-// failed (whatever else happened), so that a scheduled job can fail on fetch errors only. --json
-// carries the same distinction in "result" and "counts".
+// Exit codes: 0 nothing changed (first versions are "new", not changes, unless --fail-on-new),
+// 1 something changed, 3 a fetch failed, a document went gone (404/410: the first run that sees
+// it, or every run with --strict), or a notification could not be sent (it is retried by the next
+// run), so that a scheduled job fails on real failures only. --json carries the same distinction
+// in "result" and "counts". Lines come in document ID order once every document is done, so two
+// runs over an unchanged set print the same bytes.
 #include "commands.hpp"
 #include "help.hpp"
 #include "io.hpp"
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
+#include "guidetrack/config/config.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "guidetrack/fetch/fetch.hpp"
+#include "guidetrack/notify/notify.hpp"
+#include "guidetrack/render/notice.hpp"
 #include "guidetrack/store/store.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -34,8 +42,46 @@ struct CheckOptions {
     std::size_t max_size_mib = extract::default_max_input_bytes >> 20;
     bool json = false;
     bool minor = false;
-    std::string report, report_format = "md", feed;
+    bool fail_on_new = false, strict = false, quiet = false, verbose = false, no_notify = false;
+    std::string report, report_format = "md", feed, feed_url;
 };
+
+// Settings from the [check] table of the configuration file, where the command line gave none.
+void apply_defaults(CLI::App& sub, const config::CheckDefaults& d, CheckOptions& o) {
+    auto unset = [&](const char* name) { return sub.get_option(name)->count() == 0; };
+    if (d.jobs && unset("--jobs"))
+        o.jobs = static_cast<std::size_t>(*d.jobs);
+    if (d.timeout && unset("--timeout"))
+        o.timeout = *d.timeout;
+    if (d.connect_timeout && unset("--connect-timeout"))
+        o.connect_timeout = *d.connect_timeout;
+    if (d.retries && unset("--retries"))
+        o.retries = static_cast<int>(*d.retries);
+    if (d.retry_delay && unset("--retry-delay"))
+        o.retry_delay_ms = *d.retry_delay;
+    if (d.max_size && unset("--max-size"))
+        o.max_size_mib = static_cast<std::size_t>(*d.max_size);
+    if (d.minor && unset("--include-minor"))
+        o.minor = *d.minor;
+    if (d.fail_on_new && unset("--fail-on-new"))
+        o.fail_on_new = *d.fail_on_new;
+    if (d.strict && unset("--strict"))
+        o.strict = *d.strict;
+    if (d.notify && !*d.notify && unset("--no-notify"))
+        o.no_notify = true;
+    if (d.feed_url && unset("--feed-url"))
+        o.feed_url = *d.feed_url;
+}
+
+// Append to $GITHUB_STEP_SUMMARY (GitHub Actions shows it on the run's page).
+Result<void> append_step_summary(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    if (out)
+        out << text;
+    if (!out)
+        return runtime_error("cannot write the step summary '" + path + "'");
+    return {};
+}
 
 std::string now_utc() {
     std::time_t t = std::time(nullptr);
@@ -61,13 +107,75 @@ std::string describe(const check::Outcome& o) {
         return s;
     }
     case check::Status::first:
-        return "recorded: first version" + (o.current ? " (" + o.current->label + ")" : "");
+        return "new: first version recorded" + (o.current ? " (" + o.current->label + ")" : "");
     case check::Status::failed:
         return "failed: " + o.reason;
     case check::Status::skipped:
         return "skipped: " + o.reason;
+    case check::Status::gone: {
+        std::string s = "gone: " + o.reason;
+        s += o.previous ? "; last good version " + o.previous->label : "; no version recorded";
+        if (o.gone_before)
+            s += " (reported before)";
+        return s;
+    }
     }
     return "";
+}
+
+// --quiet prints only what someone must act on.
+bool worth_printing(const check::Outcome& o, const check::ExitPolicy& policy) {
+    switch (o.status) {
+    case check::Status::changed:
+    case check::Status::first:
+    case check::Status::failed:
+        return true;
+    case check::Status::gone:
+        return !o.gone_before || policy.strict;
+    case check::Status::unchanged:
+    case check::Status::skipped:
+        return false;
+    }
+    return true;
+}
+
+// --verbose: how each outcome came about, and the notice items of each change.
+std::string details(const check::Outcome& o) {
+    std::string out;
+    if (o.status == check::Status::unchanged)
+        out += o.not_modified ? "    not modified (the server answered 304)\n"
+                              : "    fetched; the text is the same as the latest version\n";
+    if (o.attempts > 1)
+        out += "    " + std::to_string(o.attempts) + " attempts\n";
+    if (o.status == check::Status::changed && o.notice)
+        for (const auto& item : o.notice->items)
+            out += "    - " + render::item_line(item) + "\n";
+    return out;
+}
+
+std::vector<notify::Change> changes_of(const std::vector<check::Outcome>& outcomes) {
+    std::vector<notify::Change> out;
+    for (const auto& o : outcomes) {
+        if (o.status != check::Status::changed || !o.notice || !o.previous || !o.current)
+            continue;
+        notify::Change c;
+        c.id = o.id;
+        c.title = o.title;
+        c.url = o.url;
+        c.groups = notify::groups_of(o.id);
+        c.notice = *o.notice;
+        c.old_commit = o.previous->commit;
+        c.new_commit = o.current->commit;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : ", ") + id;
+    return out;
 }
 
 std::string progress_bar(std::size_t done, std::size_t total) {
@@ -79,6 +187,12 @@ std::string progress_bar(std::size_t done, std::size_t total) {
 
 Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     GT_TRY(auto report_format, check::parse_report_format(opts.report_format));
+    if (!opts.feed_url.empty() && opts.feed.empty())
+        return input_error("--feed-url needs --feed FILE");
+    if (!opts.feed_url.empty())
+        GT_CHECK(fetch::validate_url(opts.feed_url));
+    if (opts.quiet && opts.verbose)
+        return input_error("--quiet and --verbose cannot be used together");
     GT_TRY(auto store, store::Store::open(store_location(ctx)));
     check::Options options;
     options.jobs = opts.jobs;
@@ -88,60 +202,122 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     options.fetch.retries = opts.retries;
     options.fetch.retry_delay_ms = opts.retry_delay_ms;
     options.fetch.max_bytes = opts.max_size_mib << 20;
+    check::ExitPolicy policy{opts.fail_on_new, opts.strict};
 
-    // Width of the ID column: known before the first line is printed.
-    std::size_t width = 0;
-    if (opts.ids.empty()) {
-        GT_TRY(auto docs, store.documents());
-        for (const auto& d : docs)
-            width = std::max(width, d.id.size());
-    } else {
-        for (const auto& id : opts.ids)
-            width = std::max(width, id.size());
-    }
+    // Only a progress bar while fetching (on a terminal): the lines come afterwards, in ID order.
     bool bar = ctx.out_is_terminal && !opts.json;
-    if (!opts.json) {
-        options.progress = [&](const check::Outcome& o, std::size_t done, std::size_t total) {
-            std::string id = o.id + std::string(width > o.id.size() ? width - o.id.size() : 0, ' ');
-            if (bar)
-                ctx.out << "\r\033[K";
-            ctx.out << id << "  " << describe(o) << "\n";
-            if (!o.warning.empty())
-                ctx.err << "guidetrack: " << o.id << ": warning: " << o.warning << "\n";
-            if (bar && done < total)
-                ctx.out << progress_bar(done, total) << std::flush;
+    if (bar) {
+        options.progress = [&](const check::Outcome&, std::size_t done, std::size_t total) {
+            ctx.out << "\r\033[K" << progress_bar(done, total) << std::flush;
         };
-        if (bar)
-            ctx.out << progress_bar(0, 1) << std::flush;
+        ctx.out << progress_bar(0, 1) << std::flush;
     }
     GT_TRY(auto outcomes, check::run(store, opts.ids, options));
+    if (bar)
+        ctx.out << "\r\033[K" << std::flush;
+    GT_CHECK(check::mark_gone(store, outcomes));
     check::Summary s = check::summarise(outcomes);
+
+    // Notifications: this run's changes and the sends still pending from earlier runs.
+    static const config::Config no_config;
+    const config::Config& cfg = ctx.config ? *ctx.config : no_config;
+    std::optional<notify::RunReport> sent;
+    if (!opts.no_notify && !cfg.notify.empty()) {
+        GT_TRY(auto r, notify::check_notify(store, cfg, changes_of(outcomes), opts.minor));
+        sent = std::move(r);
+    }
+
     // Reports and feeds are written whatever happened, so a failed fetch still publishes them.
     if (!opts.report.empty())
         GT_CHECK(write_file_atomically(opts.report,
                                        check::render_report(outcomes, report_format, now_utc())));
     if (!opts.feed.empty()) {
-        GT_TRY(auto feed, app::build_feed(store, {}));
-        GT_CHECK(write_file_atomically(opts.feed, render::to_atom(feed), store.path().string()));
+        GT_TRY(auto atom, check::store_feed(store, opts.feed_url));
+        GT_CHECK(write_file_atomically(opts.feed, atom, store.path().string()));
     }
+    int code = s.exit_code(policy);
+    if (sent && sent->failed())
+        code = exit_code::runtime_error;
+    if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+        std::string text = check::step_summary(outcomes, policy);
+        if (sent && !sent->sends.empty()) {
+            text += "| Notification | Documents | Result |\n| --- | --- | --- |\n";
+            for (const auto& n : sent->sends)
+                text += "| " + n.target + " | " + join_ids(n.documents) + " | " +
+                        (n.error.empty() ? std::string(n.retry ? "sent (retry)" : "sent")
+                                         : "**failed**, will retry") +
+                        " |\n";
+            text += "\n";
+        }
+        GT_CHECK(append_step_summary(summary, text));
+    }
+    if (sent) {
+        for (const auto& w : sent->warnings)
+            ctx.err << "guidetrack: warning: " << w << "\n";
+        for (const auto& n : sent->sends)
+            if (!n.error.empty())
+                ctx.err << "guidetrack: " << n.error << " (kept; sent again by the next check)\n";
+    }
+    for (const auto& o : outcomes)
+        if (!o.warning.empty())
+            ctx.err << "guidetrack: " << o.id << ": warning: " << o.warning << "\n";
+
     if (opts.json) {
-        ctx.out << check::to_json(outcomes).dump(2) << "\n";
-        return s.exit_code();
+        nlohmann::json j = check::to_json(outcomes, policy);
+        j["exit_code"] = code;
+        if (code == exit_code::runtime_error)
+            j["result"] = "failed";
+        if (sent) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& n : sent->sends) {
+                nlohmann::json e{{"target", n.target},
+                                 {"documents", n.documents},
+                                 {"retry", n.retry},
+                                 {"sent", n.error.empty()}};
+                if (!n.error.empty())
+                    e["error"] = n.error;
+                list.push_back(std::move(e));
+            }
+            j["notifications"] = std::move(list);
+            j["notifications_pending"] = sent->pending;
+        }
+        ctx.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return code;
     }
-    if (bar)
-        ctx.out << "\r\033[K";
     if (outcomes.empty()) {
-        ctx.out << "no documents are tracked (add some with `guidetrack track --catalog`)\n";
-        return exit_code::success;
+        if (!opts.quiet)
+            ctx.out << "no documents are tracked (add some with `guidetrack track --catalog`)\n";
+        return code;
     }
+    std::size_t width = 0;
+    for (const auto& o : outcomes)
+        width = std::max(width, o.id.size());
+    for (const auto& o : outcomes) {
+        if (opts.quiet && !worth_printing(o, policy))
+            continue;
+        ctx.out << o.id << std::string(width - o.id.size(), ' ') << "  " << describe(o) << "\n";
+        if (opts.verbose)
+            ctx.out << details(o);
+    }
+    if (sent)
+        for (const auto& n : sent->sends)
+            if (n.error.empty() && !opts.quiet)
+                ctx.out << "notified " << n.target << ": " << join_ids(n.documents)
+                        << (n.retry ? " (sent again)" : "") << "\n";
+    if (opts.quiet)
+        return code;
     std::string summary = plural(outcomes.size(), "document", "documents") + ": " +
-                          std::to_string(s.changed + s.first) + " changed, " +
-                          std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.failed) +
-                          " failed";
+                          std::to_string(s.changed) + " changed, " + std::to_string(s.first) +
+                          " new, " + std::to_string(s.unchanged) + " unchanged, " +
+                          std::to_string(s.failed) + " failed";
+    if (s.gone)
+        summary += ", " + std::to_string(s.gone) + " gone";
     if (s.skipped)
         summary += ", " + std::to_string(s.skipped) + " without a URL";
+    if (sent && sent->pending)
+        summary += "; " + plural(sent->pending, "notification", "notifications") + " pending";
     ctx.out << summary << "\n";
-    return s.exit_code();
+    return code;
 }
 
 } // namespace
@@ -150,9 +326,12 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     auto opts = std::make_shared<CheckOptions>();
     CLI::App* sub = app.add_subcommand(
         "check", "Fetch tracked documents from their URLs (several at a time), record those whose "
-                 "text changed, and print one line per document: unchanged, changed: N items, "
-                 "or failed: reason. Exit 0 nothing changed, 1 something changed, 3 a fetch "
-                 "failed.");
+                 "text changed, notify the configuration file's targets, and print one line per "
+                 "document in ID order: unchanged, changed: N items, new, gone, or failed: "
+                 "reason. Exit 0 nothing changed (new documents included, unless "
+                 "--fail-on-new), 1 something changed, 3 a fetch or a notification failed or a "
+                 "document is gone for the first time (every time with --strict). Writes a "
+                 "Markdown table to $GITHUB_STEP_SUMMARY when it is set.");
     sub->add_option("ids", opts->ids, "Documents to check (default: every tracked document)")
         ->type_name("ID");
     sub->add_option("-j,--jobs", opts->jobs, "Fetches at once")
@@ -183,8 +362,22 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
         ->check(CLI::IsMember({"md", "markdown", "json", "html"}))
         ->default_str("md");
     sub->add_option("--feed", opts->feed,
-                    "Write the Atom feed of every recorded change (all documents) to FILE")
+                    "Write the Atom feed of every recorded change of this store's documents to "
+                    "FILE (its id names this store)")
         ->type_name("FILE");
+    sub->add_option("--feed-url", opts->feed_url,
+                    "Where the --feed file is published: its rel=\"self\" link")
+        ->type_name("URL");
+    sub->add_flag("--fail-on-new", opts->fail_on_new,
+                  "Exit 1 when a first version was recorded (default: new documents exit 0)");
+    sub->add_flag("--strict", opts->strict,
+                  "Exit 3 on every run that finds a document gone (404/410), not only the first");
+    sub->add_flag("-q,--quiet", opts->quiet,
+                  "Print only changes, new documents and failures (no summary line)");
+    sub->add_flag("-v,--verbose", opts->verbose,
+                  "Also say how each document was found unchanged, and list each change's items");
+    sub->add_flag("--no-notify", opts->no_notify,
+                  "Send no notifications (the configuration file's [[notify]] targets)");
     sub->add_flag("--include-minor", opts->minor, "Count minor (typographic) notice items too");
     add_renamed_flag(sub, ctx, "--minor", "--include-minor", opts->minor);
     sub->add_flag("--json", opts->json,
@@ -193,8 +386,13 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     for (const char* name :
          {"--jobs", "--timeout", "--connect-timeout", "--retries", "--retry-delay", "--max-size"})
         sub->get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    sub->callback(
-        [&ctx, &action, opts] { action = [&ctx, opts] { return run_check(ctx, *opts); }; });
+    sub->callback([&ctx, &action, opts, sub] {
+        action = [&ctx, opts, sub] {
+            if (ctx.config)
+                apply_defaults(*sub, ctx.config->check, *opts);
+            return run_check(ctx, *opts);
+        };
+    });
 }
 
 } // namespace guidetrack::cli

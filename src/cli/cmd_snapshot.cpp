@@ -77,6 +77,7 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
         switch (out.status) {
         case check::Status::failed:
         case check::Status::skipped:
+        case check::Status::gone:
             return runtime_error(opts.id + ": " + out.reason);
         case check::Status::unchanged:
             ctx.out << opts.id << ": unchanged at " << doc.url << "; nothing recorded\n";

@@ -38,5 +38,8 @@ void setup_feed(CLI::App& app, Context& ctx, Action& action);
 // Fetching and sharing (cmd_check.cpp, cmd_sync.cpp).
 void setup_check(CLI::App& app, Context& ctx, Action& action);
 void setup_sync(CLI::App& app, Context& ctx, Action& action);
+// Notifications and the configuration file (cmd_notify.cpp, cmd_config.cpp).
+void setup_notify(CLI::App& app, Context& ctx, Action& action);
+void setup_config(CLI::App& app, Context& ctx, Action& action);
 
 } // namespace guidetrack::cli

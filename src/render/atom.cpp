@@ -28,6 +28,9 @@ std::string to_atom(const Feed& feed) {
                       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
     out += "  <id>" + html_escape(feed.id) + "</id>\n";
     out += "  <title>" + html_escape(feed.title) + "</title>\n";
+    if (!feed.self.empty() && is_safe_href(feed.self))
+        out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" +
+               html_escape(feed.self) + "\"/>\n";
     out +=
         "  <updated>" + html_escape(feed.updated.empty() ? kEpoch : feed.updated) + "</updated>\n";
     out += "  <author><name>guidetrack</name></author>\n";

@@ -18,8 +18,8 @@ declare -A allowed=(
     [notice]="model text diff"
     [render]="model text diff notice"
     [config]="model text"
-    [notify]="model text diff notice render fetch config"
-    [app]="model text extract store fetch diff notice render config notify"
+    [notify]="model text diff notice render fetch config store app"
+    [app]="model text extract store fetch diff notice render config"
     [cli]="model text extract store fetch diff notice render config notify app"
 )
 # library include pattern -> the modules that may include it

@@ -65,6 +65,7 @@ enum class Status {
     first,     // the first version of the document was recorded
     failed,    // fetch or extraction failed: nothing recorded
     skipped,   // no URL tracked (only when checking every document)
+    gone,      // the URL answers 404 or 410: nothing recorded, the last good version kept
 };
 
 std::string_view status_name(Status status);
@@ -80,7 +81,8 @@ struct Outcome {
     std::optional<notice::Notice> notice;       // changed: what changed
     std::size_t items = 0;                      // changed: notice items (major ones)
     std::size_t changes = 0;                    // changed: changes in the diff
-    std::string warning; // recorded, but the new validators could not be saved
+    std::string warning;      // recorded, but the new validators could not be saved
+    bool gone_before = false; // gone: already reported gone by an earlier run
 };
 
 struct Options {
@@ -113,16 +115,39 @@ Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Opt
 Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,
                                  const Options& options = {});
 
+// How a run's outcomes become an exit code (check --fail-on-new, --strict).
+struct ExitPolicy {
+    bool fail_on_new = false; // a first version counts as a change (exit 1)
+    bool strict = false;      // a document gone counts as a failure on every run, not the first
+};
+
 struct Summary {
     std::size_t unchanged = 0, changed = 0, first = 0, failed = 0, skipped = 0;
-    // 3 if any failed, else 1 if any changed or first, else 0.
-    int exit_code() const;
+    std::size_t gone = 0, gone_new = 0; // gone; of them, reported gone for the first time
+    // 3 if any failed or a document went gone (every run gone with strict), else 1 if any
+    // changed (or, with fail_on_new, a first version was recorded), else 0.
+    int exit_code(const ExitPolicy& policy = {}) const;
 };
 
 Summary summarise(const std::vector<Outcome>& outcomes);
 
 // {"schema_version", "result": "unchanged"|"changed"|"failed", "exit_code", "counts", "documents"}
-nlohmann::json to_json(const std::vector<Outcome>& outcomes);
+nlohmann::json to_json(const std::vector<Outcome>& outcomes, const ExitPolicy& policy = {});
+
+// ---- Runs in CI (check_ci.cpp) ----
+
+// Turn failures whose URL answered 404 or 410 into Status::gone with the last good version as
+// `previous`, and remember them in the store (store/state.hpp) so that only the first run that
+// sees a document gone reports it as new (gone_before on later runs). A document that answers
+// again is forgotten. Errors only when the store's state cannot be read or written.
+Result<void> mark_gone(store::Store& store, std::vector<Outcome>& outcomes);
+
+// The feed `check --feed` writes: every document of this store, with an id that names this
+// store (store::store_identity) and, when self_url is given, a rel="self" link.
+Result<std::string> store_feed(const store::Store& store, const std::string& self_url);
+
+// The Markdown table of a run for $GITHUB_STEP_SUMMARY.
+std::string step_summary(const std::vector<Outcome>& outcomes, const ExitPolicy& policy);
 
 // ---- The report of one run (check --report FILE --format md|json|html) ----
 

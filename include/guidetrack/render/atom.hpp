@@ -24,6 +24,7 @@ struct Entry {
 struct Feed {
     std::string id;
     std::string title;
+    std::string self;    // where the feed is published (rel="self", http/https only), may be empty
     std::string updated; // RFC 3339
     std::vector<Entry> entries;
 };
