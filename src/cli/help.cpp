@@ -17,7 +17,7 @@ bool generic_type(const std::string& t) {
            t == "BOOLEAN" || t.empty();
 }
 
-std::string placeholder(const CLI::Option* opt) {
+std::string value_name(const CLI::Option* opt) {
     std::string t = opt->get_type_name();
     // Validators append ":INT in [1 - 32]" and the like; keep the name before them.
     t = t.substr(0, t.find(':'));
@@ -36,13 +36,13 @@ class Formatter : public CLI::Formatter {
 
     std::string make_option_name(const CLI::Option* opt, bool positional) const override {
         if (positional)
-            return placeholder(opt);
+            return value_name(opt);
         return opt->get_name(false, true);
     }
     std::string make_option_opts(const CLI::Option* opt) const override {
         if (opt->get_type_size() == 0 || opt->get_positional())
             return {};
-        std::string p = placeholder(opt);
+        std::string p = value_name(opt);
         return p.empty() ? std::string() : " " + p;
     }
     // The command list shows each command's first sentence; `CMD --help` has the rest.
@@ -64,7 +64,7 @@ class Formatter : public CLI::Formatter {
             out += " [OPTIONS]";
         for (const CLI::Option* o :
              app->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
-            std::string p = placeholder(o);
+            std::string p = value_name(o);
             out += " " + (o->get_required() ? p : "[" + p + "]");
         }
         if (!app->get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); }).empty())
@@ -194,7 +194,7 @@ std::string parse_error_message(const CLI::App& app, const std::string& command,
     if (dynamic_cast<const CLI::RequiredError*>(&error)) {
         if (!sub)
             return "no command given" + help;
-        // "args is required" / "--title is required": name the placeholder the help shows.
+        // "args is required" / "--title is required": name the value the help shows.
         std::string name = what.substr(0, what.find(' '));
         const CLI::Option* opt = nullptr;
         try {
@@ -202,7 +202,7 @@ std::string parse_error_message(const CLI::App& app, const std::string& command,
         } catch (const CLI::OptionNotFound&) {
             opt = nullptr;
         }
-        std::string shown = opt ? (opt->get_positional() ? placeholder(opt) : name) : name;
+        std::string shown = opt ? (opt->get_positional() ? value_name(opt) : name) : name;
         return where + "missing " + shown + help;
     }
     if (dynamic_cast<const CLI::ConversionError*>(&error)) {
