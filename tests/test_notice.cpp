@@ -82,8 +82,8 @@ TEST_CASE("notice: sample v1 -> v2 lists each planned change once, located", "[n
     CHECK((*p4)["kind"] == "wording_amended");
     CHECK((*p4)["major"] == true);
     std::string d4 = (*p4)["description"];
-    CHECK(d4.find("\"LSPs for safeguarding partners\" \u2192 \"lead safeguarding partners "
-                  "(LSPs)\"") != std::string::npos);
+    CHECK(d4 == "replaced \"The LSPs for safeguarding partners\" with \"The lead safeguarding "
+                "partners (LSPs)\"");
 
     const auto* p9 = item_at(j, "9");
     REQUIRE(p9);
@@ -143,7 +143,7 @@ TEST_CASE("notice: sample v2 -> v3: insertion, move, renumbering, cross-referenc
     REQUIRE(moved);
     CHECK((*moved)["kind"] == "paragraph_moved");
     CHECK((*moved)["description"] ==
-          "re-ordered: moved paragraph 5 to the 'Training' section (now paragraph 8)");
+          "moved paragraph 5 to the 'Training' section (now paragraph 8)");
     const auto* xref = item_at(j, "12");
     REQUIRE(xref);
     CHECK((*xref)["kind"] == "cross_references_updated");
@@ -155,7 +155,7 @@ TEST_CASE("notice: text output is GOV.UK style; Markdown as a list or a table", 
     auto r = run_cli({"notice", "--files", sample_path("v1.md"), sample_path("v2.md")});
     REQUIRE(r.code == 0);
     CHECK(r.out.rfind("Keeping Learners Safe in Sample Town\nLast updated 23 February 2024\n- "
-                      "Paragraph 4: amended the wording",
+                      "Paragraph 4: replaced \"The LSPs for safeguarding partners\" with",
                       0) == 0);
     CHECK(r.out.find("- Paragraph 9: corrected the email address") != std::string::npos);
     CHECK(r.out.find("Published") == std::string::npos);
@@ -293,7 +293,21 @@ TEST_CASE("notice: locations in GOV.UK's words", "[notice]") {
     notice::Location s;
     s.section = {"Chapter 1", "Training"};
     s.ordinal = 2;
-    CHECK(notice::location_text(s) == "Section 'Training', paragraph 2");
+    // A block's position under its heading is not a paragraph number the document prints.
+    CHECK(notice::location_text(s) == "Section 'Training'");
+    s.bullet = 3;
+    CHECK(notice::location_text(s) == "Section 'Training', bullet 3");
+    notice::Location t;
+    t.section = {"Chapter 1", "Timetable"};
+    t.row = "Week 2";
+    CHECK(notice::location_text(t) == "Section 'Timetable', row 'Week 2'");
+    t.page = "42";
+    t.after_paragraph = "118";
+    CHECK(notice::location_text(t) == "Page 42, the table after paragraph 118, row 'Week 2'");
+    notice::Location b3;
+    b3.paragraph = "12";
+    b3.bullet = 3;
+    CHECK(notice::location_text(b3) == "Paragraph 12, bullet 3");
     notice::Location f;
     f.paragraph = "6";
     f.footnote = "1";
@@ -323,11 +337,15 @@ TEST_CASE("notice: neighbouring paragraphs changed the same way become one range
     auto n = notice_of(a, b);
     INFO(render::notice_text(n));
     REQUIRE(n.items.size() == 2);
-    CHECK(notice::location_text(n.items[0].where) == "Paragraphs 5 to 9");
-    CHECK(n.items[0].description == "amended the wording");
+    // The same words added to five paragraphs: one item, the words quoted, the places listed.
+    CHECK(n.items[0].kind == notice::ItemKind::term_replaced);
+    CHECK(n.items[0].description ==
+          "added \"in far more detail, with examples drawn from recent serious case reviews and "
+          "inspection findings,\" in 5 places: paragraphs 5 to 9");
     CHECK(n.items[0].parts.size() == 5);
+    CHECK(n.items[0].details.size() == 5);
     CHECK(notice::location_text(n.items[1].where) == "Paragraph 15");
-    CHECK(n.items[1].description == "amended the wording (\"staff should\" \u2192 \"staff must\")");
+    CHECK(n.items[1].description == "replaced \"staff should\" with \"staff must\"");
 }
 
 TEST_CASE("notice: dates, numbers, headings, links and added paragraphs", "[notice]") {
@@ -367,7 +385,7 @@ TEST_CASE("notice: dates, numbers, headings, links and added paragraphs", "[noti
     CHECK(lines[2] == "Paragraph 2: changed 5 to 7");
     CHECK(lines[3] == "Paragraph 3: linked to the latest version of 'reporting guidance'");
     CHECK(n.items[4].kind == notice::ItemKind::paragraph_added);
-    CHECK(lines[4] == "Section 'Reporting to the review panel', paragraph 4: added a new paragraph "
+    CHECK(lines[4] == "Section 'Reporting to the review panel': added a new paragraph "
                       "(\"Late reports must be explained to the panel in writing.\")");
 }
 

@@ -15,7 +15,9 @@
 #include "guidetrack/store/store.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -31,8 +33,34 @@ struct NoticeOptions {
     std::string format = "text";
     bool table = false;
     bool include_minor = false;
+    std::string detail = "summary";
     std::string out;
 };
+
+// When the notice is made, for its header: $GUIDETRACK_NOW when set (reproducible reports and
+// golden files), else the clock, as ISO 8601 UTC.
+std::string report_time() {
+    if (const char* now = std::getenv("GUIDETRACK_NOW"); now && *now)
+        return now;
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+Result<notice::Options> notice_options(const NoticeOptions& opts) {
+    notice::Options options;
+    options.include_minor = opts.include_minor;
+    if (opts.detail == "summary")
+        options.detail = notice::Detail::summary;
+    else if (opts.detail == "full")
+        options.detail = notice::Detail::full;
+    else
+        return input_error("unknown --detail '" + opts.detail + "' (use summary or full)");
+    return options;
+}
 
 Result<model::Document> extract_file(Context& ctx, const std::string& file) {
     GT_TRY(std::string bytes, read_document(ctx, file));
@@ -66,9 +94,11 @@ Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts
     v.old_label = std::filesystem::path(opts.files[0]).filename().string();
     v.new_label = std::filesystem::path(opts.files[1]).filename().string();
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
-    notice::Options options;
-    options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    GT_TRY(notice::Options options, notice_options(opts));
+    notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
+    n.source = opts.files[1];
+    n.generated_at = report_time();
+    return n;
 }
 
 Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts) {
@@ -111,9 +141,13 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     v.date = to.date;
     v.fallback_date = to.retrieved_at;
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
-    notice::Options options;
-    options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    GT_TRY(notice::Options options, notice_options(opts));
+    notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
+    n.source = !info.url.empty() ? info.url : to.source;
+    n.publisher = info.publisher;
+    n.old_date = from.date;
+    n.generated_at = report_time();
+    return n;
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
@@ -125,6 +159,7 @@ Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
         return input_error("notice: at most ID FROM TO");
     // Check the format before any work, so that a typo fails fast.
     GT_CHECK(render(notice::Notice{}, opts));
+    GT_CHECK(notice_options(opts));
     Result<notice::Notice> n =
         opts.files.empty() ? notice_from_store(ctx, opts) : notice_from_files(ctx, opts);
     if (!n.ok())
@@ -162,6 +197,12 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
     sub->add_flag("--table", opts->table, "Markdown: a \"Where | What\" table instead of a list");
     sub->add_flag("--include-minor", opts->include_minor,
                   "Also list minor changes (typographic and punctuation only)");
+    sub->add_option("--detail", opts->detail,
+                    "summary (default: a wording change made throughout, a heavily revised section "
+                    "and a long renumbering are one item each, their details in the JSON and HTML "
+                    "report) or full (every change its own item)")
+        ->type_name("LEVEL")
+        ->default_str("summary");
     sub->add_option("--out", opts->out, "Write to FILE instead of standard output")
         ->type_name("FILE");
     sub->callback(

@@ -213,10 +213,12 @@ bool is_dropped_tag(std::string_view tag) {
 }
 
 // GOV.UK page chrome, by class name prefix: navigation, print furniture, publication metadata
-// (dates that change with every edition), logos, feedback and cookie banners.
+// (dates that change with every edition), the nations a page applies to, logos, feedback and
+// cookie banners.
 bool is_chrome_class(std::string_view c) {
-    static constexpr std::array<std::string_view, 30> kPrefixes = {
+    static constexpr std::array<std::string_view, 31> kPrefixes = {
         "gem-c-contents-list",
+        "gem-c-devolved-nations", // the "Applies to England" banner
         "app-c-contents-list-with-body__link",
         "gem-c-print-link",
         "govuk-sticky-element",

@@ -53,6 +53,10 @@ std::string_view kind_label(ItemKind kind) {
         return "Typographic";
     case ItemKind::wording_amended:
         return "Wording amended";
+    case ItemKind::term_replaced:
+        return "Wording replaced throughout";
+    case ItemKind::section_revised:
+        return "Section revised";
     }
     return "Changed";
 }
@@ -108,33 +112,42 @@ std::string text_line(std::string_view s) {
 }
 
 constexpr const char* kStyle = R"css(
+* { box-sizing: border-box; }
 body { font-family: Georgia, "Times New Roman", serif; color: #0b0c0c; background: #fff;
-       margin: 0; line-height: 1.5; }
-main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
-h1 { font-size: 1.8rem; margin: 0 0 .3rem; }
-h2 { font-size: 1.35rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #0b0c0c; }
-h3 { font-size: 1.05rem; margin: 0 0 .3rem; }
+       margin: 0; line-height: 1.5; overflow-wrap: anywhere; }
+main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
+h2 { font-size: 1.3rem; margin: 1.8rem 0 .6rem; border-bottom: 2px solid #0b0c0c; }
+h3 { font-size: 1.05rem; margin: 0 0 .3rem; break-after: avoid; }
 .meta { color: #383f43; margin: 0 0 .2rem; }
+dl.about { margin: 0 0 1rem; display: grid; grid-template-columns: max-content 1fr;
+           gap: .1rem .8rem; }
+dl.about dt { font-weight: bold; }
+dl.about dd { margin: 0; }
 ul.notice { padding-left: 1.3rem; }
 ul.notice li { margin: .35rem 0; }
+ul.details { padding-left: 1.2rem; font-size: .95rem; }
 .where { font-weight: bold; }
 .minor { color: #505a5f; font-style: italic; }
-section.item { border: 1px solid #b1b4b6; border-left: 5px solid #1d70b8; padding: .8rem 1rem;
-               margin: 1rem 0; break-inside: avoid; }
+section.item { border: 1px solid #b1b4b6; border-left: 5px solid #1d70b8; padding: .7rem .8rem;
+               margin: 1rem 0; }
 section.item.is-minor { border-left-color: #b1b4b6; }
 .kind { font-size: .85rem; text-transform: uppercase; letter-spacing: .04em; color: #505a5f;
         margin: 0 0 .4rem; }
 .part-where { font-size: .9rem; color: #383f43; margin: .6rem 0 .1rem; }
-.redline { margin: 0; overflow-wrap: anywhere; }
+.redline { margin: 0; }
 del { text-decoration: line-through; text-decoration-thickness: 2px; background: #fbe3e0;
       color: #6b1d12; }
 ins { text-decoration: underline; text-decoration-thickness: 2px; background: #dff1e4;
       color: #0a4d23; }
-.links { font-size: .9rem; overflow-wrap: anywhere; }
+.links { font-size: .9rem; }
 .key { font-size: .9rem; }
 footer { margin-top: 2.5rem; font-size: .85rem; color: #505a5f; }
-@media print { body { font-size: 11pt; } section.item { border-left-width: 3px; }
-               del, ins { background: none; color: #000; } }
+@media (max-width: 30rem) { dl.about { grid-template-columns: 1fr; }
+                            dl.about dd { margin-bottom: .3rem; } }
+@media print { body { font-size: 11pt; } main { max-width: none; padding: 0; }
+               section.item { border-left-width: 3px; padding: .4rem .6rem; }
+               del, ins { background: none; color: #000; } a { color: #000; } }
 )css";
 
 std::string html_href_or_text(std::string_view url) {
@@ -170,6 +183,50 @@ std::string html_redline(const notice::Part& p) {
     return out;
 }
 
+// "1 September 2021" for a date, else the text as it is.
+std::string display_when(std::string_view date) {
+    return notice::display_date(date.substr(0, std::min<std::size_t>(10, date.size())));
+}
+
+// "version 2024-02 (published 23 February 2024)".
+std::string version_text(const std::string& label, const std::string& date) {
+    std::string out = label.empty() ? std::string("a version") : "version " + label;
+    if (!date.empty() && display_when(date) != label)
+        out += " (" + display_when(date) + ")";
+    return out;
+}
+
+// "2024-06-01T12:00:00Z" -> "1 June 2024 at 12:00 UTC".
+std::string display_time(std::string_view iso) {
+    std::string out = display_when(iso);
+    if (iso.size() >= 16 && iso[10] == 'T')
+        out += " at " + std::string(iso.substr(11, 5)) + " UTC";
+    return out;
+}
+
+// The report's header: what was compared, from where, by whom published, and when it was made.
+std::string about_list(const Notice& n) {
+    std::string out = "<dl class=\"about\">\n";
+    if (!n.source.empty())
+        out += "<dt>Source</dt><dd>" +
+               (is_safe_href(n.source)
+                    ? "<a href=\"" + html_escape(n.source) + "\">" + html_escape(n.source) + "</a>"
+                    : html_escape(n.source)) +
+               "</dd>\n";
+    if (!n.publisher.empty())
+        out += "<dt>Publisher</dt><dd>" + html_escape(n.publisher) + "</dd>\n";
+    if (!n.old_label.empty() || !n.old_date.empty())
+        out += "<dt>Earlier version</dt><dd>" + html_escape(version_text(n.old_label, n.old_date)) +
+               "</dd>\n";
+    if (!n.new_label.empty() || !n.date.empty())
+        out += "<dt>Later version</dt><dd>" + html_escape(version_text(n.new_label, n.date)) +
+               "</dd>\n";
+    if (!n.generated_at.empty())
+        out += "<dt>Report made</dt><dd>" + html_escape(display_time(n.generated_at)) + "</dd>\n";
+    out += "</dl>\n";
+    return out;
+}
+
 std::string html_item_list(const Notice& n) {
     std::string out = "<ul class=\"notice\">\n";
     for (const auto& item : n.items) {
@@ -197,6 +254,9 @@ nlohmann::json location_json(const notice::Location& w) {
     j["paragraph_last"] = w.paragraph_last;
     j["section"] = w.section;
     j["ordinal"] = w.ordinal;
+    j["bullet"] = w.bullet;
+    j["row"] = w.row;
+    j["after_paragraph"] = w.after_paragraph;
     j["footnote"] = w.footnote;
     j["previous_numbering"] = w.previous_numbering;
     return j;
@@ -284,9 +344,7 @@ std::string notice_html(const Notice& n) {
     out += "<h1>" + html_escape(title) + "</h1>\n";
     if (auto h = heading_line(n); !h.empty())
         out += "<p class=\"meta\">" + html_escape(h) + "</p>\n";
-    if (!n.old_label.empty() || !n.new_label.empty())
-        out += "<p class=\"meta\">Compared version " + html_escape(n.old_label) + " with version " +
-               html_escape(n.new_label) + ".</p>\n";
+    out += about_list(n);
     out += "<h2>What changed</h2>\n";
     if (n.items.empty())
         out += "<p>No changes to the text.</p>\n";
@@ -310,7 +368,15 @@ std::string notice_html(const Notice& n) {
                    (item.major ? "" : " (minor)") + "</p>\n";
             if (!where.empty())
                 out += "<p>" + html_escape(capitalise(item.description)) + "</p>\n";
+            if (!item.details.empty()) {
+                out += "<ul class=\"details\">\n";
+                for (const auto& d : item.details)
+                    out += "<li>" + html_escape(item_line(d)) + "</li>\n";
+                out += "</ul>\n";
+            }
             for (const auto& part : item.parts) {
+                if (part.edits.empty() && part.old_link.empty() && part.new_link.empty())
+                    continue;
                 std::string pw = notice::location_text(part.where);
                 if (item.parts.size() > 1 && !pw.empty())
                     out += "<p class=\"part-where\">" + html_escape(pw) + "</p>\n";
@@ -336,6 +402,10 @@ nlohmann::json notice_json(const Notice& n) {
     j["date"] = n.date;
     j["from"] = n.old_label;
     j["to"] = n.new_label;
+    j["from_date"] = n.old_date;
+    j["source"] = n.source;
+    j["publisher"] = n.publisher;
+    j["generated_at"] = n.generated_at;
     j["minor_omitted"] = n.minor_omitted;
     j["items"] = nlohmann::json::array();
     for (const auto& item : n.items) {
@@ -346,6 +416,15 @@ nlohmann::json notice_json(const Notice& n) {
         ij["location"] = location_json(item.where);
         ij["description"] = item.description;
         ij["line"] = item_line(item);
+        if (!item.details.empty()) {
+            ij["details"] = nlohmann::json::array();
+            for (const auto& d : item.details)
+                ij["details"].push_back({{"kind", notice::kind_name(d.kind)},
+                                         {"major", d.major},
+                                         {"location", location_json(d.where)},
+                                         {"description", d.description},
+                                         {"line", item_line(d)}});
+        }
         ij["old_text"] = item.parts.empty() ? "" : item.parts.front().old_text;
         ij["new_text"] = item.parts.empty() ? "" : item.parts.front().new_text;
         ij["parts"] = nlohmann::json::array();

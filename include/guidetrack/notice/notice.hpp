@@ -41,24 +41,32 @@ enum class ItemKind {
     cross_references_updated,
     typographic,
     wording_amended,
+    term_replaced,   // one wording change made in many places ("throughout")
+    section_revised, // many changes in one section, summarised (the changes are its details)
 };
 
 // "email_corrected", ... (the JSON names).
 std::string_view kind_name(ItemKind kind);
 
-// Where an item is, as a reader finds it. PDFs: page and paragraph number; HTML and Markdown:
-// paragraph number, or the section heading and the paragraph's position under it.
+// Where an item is, as a reader finds it, from what the document prints: its pages, its paragraph
+// numbers (only where the document prints them), otherwise the section heading, and inside it the
+// bullet point's place in its list or the table row's first cell. A block's position under its
+// heading is kept (ordinal) but never printed as if it were a paragraph number.
 struct Location {
     std::string page, page_last;           // page labels; page_last set for a page range
-    std::string paragraph, paragraph_last; // paragraph numbers; last set for a range
+    std::string paragraph, paragraph_last; // printed paragraph numbers; last set for a range
     std::vector<std::string> section;      // heading path, outermost first
     std::size_t ordinal = 0;               // position under its heading (1-based; 0 unknown)
+    std::size_t bullet = 0;                // list items: place in their list (1-based; 0 none)
+    std::string row;                       // table rows: the row's first cell
+    std::string after_paragraph;           // table rows: the printed number the table follows
     std::string footnote;                  // the footnote's mark, for footnote blocks
-    bool previous_numbering = false;       // numbers are the old version's (removals)
+    bool previous_numbering = false;       // numbers are the old version's, which changed since
 };
 
-// "Page 26, paragraph 48", "Paragraphs 205 to 209", "Section 'Training', paragraph 2", "Page 42".
-// Empty when nothing locates the item (a renamed top-level heading, say).
+// "Page 26, paragraph 48", "Paragraphs 205 to 209", "Section 'Training', bullet 2",
+// "Page 42, the table after paragraph 118, row 'Week 2'". Empty when nothing locates the item
+// (a renamed top-level heading, say).
 std::string location_text(const Location& where);
 
 // One changed block inside an item: its place, texts and word-level edits for the redline.
@@ -73,25 +81,43 @@ struct NoticeItem {
     ItemKind kind = ItemKind::wording_amended;
     bool major = true;
     Location where;
-    std::string description; // lower-case start, GOV.UK style: "amended the wording (...)"
+    std::string description; // lower-case start, GOV.UK style: "replaced "X" with "Y""
     std::vector<Part> parts; // at least one
+    // term_replaced, section_revised and a summarised renumbering: the items it stands for, as
+    // --detail full would list them (shown in the JSON and the HTML report).
+    std::vector<NoticeItem> details;
 };
 
 struct Notice {
     std::string title;
     std::string date; // YYYY-MM-DD, may be empty
     std::string old_label, new_label;
+    // The report's header, filled in by the caller (all optional; more publisher fields, such as
+    // the publisher's own change note, belong here too).
+    std::string old_date;     // the earlier version's date (YYYY-MM-DD)
+    std::string source;       // where the document is published (URL, or the file compared)
+    std::string publisher;    // who publishes it
+    std::string generated_at; // when the notice was made (ISO 8601, UTC)
     std::vector<NoticeItem> items;
     std::size_t minor_omitted = 0; // minor items left out (include_minor off)
 };
 
+enum class Detail {
+    summary, // sweeping changes summarised: a term replaced throughout, big sections, renumbering
+    full,    // every change its own item
+};
+
 struct Options {
     bool include_minor = false;
+    Detail detail = Detail::summary;
+    // summary: past this many items, the sections with most changes become one item each.
+    std::size_t max_items = 40;
 };
 
 // What the caller knows about the two versions. date: the new version's publication date
 // (YYYY-MM-DD); when empty, a date found in the new version's publication metadata is used, then
-// fallback_date (the retrieved date).
+// fallback_date (the retrieved date). The header fields of the notice (source, publisher, dates)
+// are the caller's to fill in after build_notice().
 struct Versions {
     std::string title;
     std::string old_label, new_label;

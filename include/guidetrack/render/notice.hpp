@@ -19,7 +19,7 @@
 namespace guidetrack::render {
 
 // Bumped when a field of the notice JSON changes meaning or goes away.
-constexpr int kNoticeSchemaVersion = 1;
+constexpr int kNoticeSchemaVersion = 2;
 
 // "<Title>\nLast updated 23 February 2024\n- Page 26, paragraph 48: amended ...\n"
 std::string notice_text(const notice::Notice& notice);
