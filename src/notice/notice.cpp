@@ -119,6 +119,16 @@ std::string structure_key(std::string_view s) {
     return trim(out);
 }
 
+// The text without spaces and private-use glyphs (Word's bullet characters): what a reader sees
+// whatever the block structure.
+std::string glyphs_key(std::string_view s) {
+    std::string out;
+    for (char c : structure_key(s))
+        if (c != ' ')
+            out.push_back(c);
+    return out;
+}
+
 std::string typo_key(std::string_view s) {
     return text::fold_typography(text::repair_utf8(s));
 }
@@ -146,7 +156,8 @@ const std::regex& full_date_re() {
     return re;
 }
 const std::regex& number_re() {
-    static const std::regex re(R"(\d+([.,]\d+)*)");
+    // Whole numbers only: "8am" -> "9am" is a wording change, not "changed 8 to 9".
+    static const std::regex re(R"(\b\d+([.,]\d+)*\b)");
     return re;
 }
 const std::regex& edition_re() {
@@ -1102,13 +1113,15 @@ class Builder {
                     continue;
                 std::string ot, nt;
                 std::vector<std::string> ol, nl;
+                // The same characters (case and punctuation included: those changes are minor
+                // items, not nothing), whatever the spaces and block boundaries between them.
                 for (const auto& [_, b] : sorted_olds) {
-                    ot += letters_key(b->text);
+                    ot += glyphs_key(b->text);
                     for (const auto& l : b->links)
                         ol.push_back(l.target);
                 }
                 for (const auto& [_, b] : sorted_news) {
-                    nt += letters_key(b->text);
+                    nt += glyphs_key(b->text);
                     for (const auto& l : b->links)
                         nl.push_back(l.target);
                 }
