@@ -1,4 +1,5 @@
 #include "guidetrack/app/check.hpp"
+#include "guidetrack/app/notice.hpp"
 #include "guidetrack/app/record.hpp"
 
 #include "guidetrack/diff/diff.hpp"
@@ -121,24 +122,17 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
         o.status = Status::changed;
         o.previous = before->front();
         o.current = snap->version;
-        auto old_doc = store.stored_document(doc.id, *o.previous);
-        auto new_doc = store.stored_document(doc.id, *o.current);
-        if (old_doc.ok() && new_doc.ok()) {
-            diff::ChangeSet changes = diff::compare(*old_doc, *new_doc);
-            notice::Versions versions;
-            versions.title = doc.title.empty() ? doc.id : doc.title;
-            versions.old_label = o.previous->label;
-            versions.new_label = o.current->label;
-            versions.date = o.current->date;
-            versions.fallback_date = o.current->retrieved_at.substr(0, 10);
-            notice::Options nopts;
-            nopts.include_minor = options.include_minor;
-            o.changes = changes.changes.size();
-            o.notice = notice::build_notice(*old_doc, *new_doc, changes, versions, nopts);
+        app::NoticeRequest request;
+        request.options.include_minor = options.include_minor;
+        request.title = doc.title.empty() ? doc.id : doc.title;
+        auto vn =
+            app::notice_between(store, doc, app::VersionPair{*o.previous, *o.current}, request);
+        if (vn.ok()) {
+            o.changes = vn->changes;
+            o.notice = std::move(vn->notice);
             o.items = o.notice->items.size();
         } else {
-            o.warning = "recorded, but the versions could not be compared: " +
-                        (old_doc.ok() ? new_doc.error() : old_doc.error()).message;
+            o.warning = "recorded, but the versions could not be compared: " + vn.error().message;
         }
     }
 

@@ -1,4 +1,5 @@
 #include "guidetrack/app/feed.hpp"
+#include "guidetrack/app/notice.hpp"
 
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/notice/notice.hpp"
@@ -68,16 +69,10 @@ Result<render::Feed> build_feed(const store::Store& st, const std::vector<std::s
                 feed.updated = updated;
             if (newer.technical)
                 continue;
-            GT_TRY(model::Document old_doc, st.stored_document(doc.id, older));
-            GT_TRY(model::Document new_doc, st.stored_document(doc.id, newer));
-            notice::Versions v;
-            v.title = doc.title.empty() ? doc.id : doc.title;
-            v.old_label = older.label;
-            v.new_label = newer.label;
-            v.date = newer.date;
-            v.fallback_date = newer.retrieved_at;
-            notice::Notice n =
-                notice::build_notice(old_doc, new_doc, diff::compare(old_doc, new_doc), v);
+            NoticeRequest request;
+            request.title = doc.title.empty() ? doc.id : doc.title;
+            GT_TRY(VersionNotice vn, notice_between(st, doc, VersionPair{older, newer}, request));
+            const notice::Notice& n = vn.notice;
             render::Entry e;
             e.id = kTagPrefix + doc.id + "/" + newer.commit;
             e.title = entry_title(doc, newer, n);

@@ -7,6 +7,7 @@
 #include "io.hpp"
 #include "pager.hpp"
 
+#include "guidetrack/app/notice.hpp"
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/extract/extract.hpp"
@@ -89,23 +90,14 @@ Result<std::pair<Side, Side>> load_sides(Context& ctx, const DiffOptions& opts) 
     GT_TRY(auto st, store::Store::open(store_location(ctx)));
     GT_TRY(auto doc_info, st.document(id));
     (void)doc_info;
-    store::VersionInfo from, to;
-    if (opts.args.size() >= 2) {
-        GT_TRY(from, st.resolve(id, opts.args[1]));
-        if (opts.args.size() == 3) {
-            GT_TRY(to, st.resolve(id, opts.args[2]));
-        } else {
-            GT_TRY(to, st.latest(id));
-        }
-    } else {
-        GT_TRY(auto versions, st.versions(id));
-        if (versions.size() < 2)
-            return input_error(id + " has " + std::to_string(versions.size()) +
-                               " recorded version" + (versions.size() == 1 ? "" : "s") +
-                               ": nothing to compare yet");
-        from = versions[1];
-        to = versions[0];
-    }
+    std::optional<std::string> from_name, to_name;
+    if (opts.args.size() >= 2)
+        from_name = opts.args[1];
+    if (opts.args.size() >= 3)
+        to_name = opts.args[2];
+    GT_TRY(app::VersionPair pair, app::resolve_versions(st, id, from_name, to_name));
+    const store::VersionInfo& from = pair.from;
+    const store::VersionInfo& to = pair.to;
     GT_TRY(auto old_doc, st.stored_document(id, from));
     GT_TRY(auto new_doc, st.stored_document(id, to));
     return std::pair{version_side(std::move(old_doc), id, from, "a/"),

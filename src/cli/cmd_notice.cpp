@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "io.hpp"
 
+#include "guidetrack/app/notice.hpp"
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/extract/extract.hpp"
@@ -36,19 +37,6 @@ struct NoticeOptions {
     std::string detail = "summary";
     std::string out;
 };
-
-// When the notice is made, for its header: $GUIDETRACK_NOW when set (reproducible reports and
-// golden files), else the clock, as ISO 8601 UTC.
-std::string report_time() {
-    if (const char* now = std::getenv("GUIDETRACK_NOW"); now && *now)
-        return now;
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 Result<notice::Options> notice_options(const NoticeOptions& opts) {
     notice::Options options;
@@ -97,7 +85,7 @@ Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts
     GT_TRY(notice::Options options, notice_options(opts));
     notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
     n.source = opts.files[1];
-    n.generated_at = report_time();
+    n.generated_at = app::report_time();
     return n;
 }
 
@@ -106,48 +94,17 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     GT_CHECK(store::validate_id(id));
     GT_TRY(store::Store st, store::Store::open(store_location(ctx)));
     GT_TRY(store::DocumentInfo info, st.document(id));
-    GT_TRY(std::vector<store::VersionInfo> versions, st.versions(id));
-    if (versions.empty())
-        return input_error(id + ": no versions recorded yet");
-    store::VersionInfo to = versions.front();
-    if (opts.args.size() >= 3) {
-        GT_TRY(to, st.resolve(id, opts.args[2]));
-    }
-    store::VersionInfo from;
-    if (opts.args.size() >= 2) {
-        GT_TRY(from, st.resolve(id, opts.args[1]));
-    } else {
-        // The version recorded just before TO.
-        bool found = false;
-        for (std::size_t i = 0; i + 1 < versions.size(); ++i)
-            if (versions[i].commit == to.commit) {
-                from = versions[i + 1];
-                found = true;
-                break;
-            }
-        if (!found)
-            return input_error(id + ": no version before " + to.label + " to compare with");
-    }
-    GT_TRY(model::Document old_doc, st.stored_document(id, from));
-    GT_TRY(model::Document new_doc, st.stored_document(id, to));
-    notice::Versions v;
-    v.title = !opts.title.empty()   ? opts.title
-              : !info.title.empty() ? info.title
-                                    : notice::document_title(new_doc);
-    if (v.title.empty())
-        v.title = id;
-    v.old_label = from.label;
-    v.new_label = to.label;
-    v.date = to.date;
-    v.fallback_date = to.retrieved_at;
-    diff::ChangeSet changes = diff::compare(old_doc, new_doc);
-    GT_TRY(notice::Options options, notice_options(opts));
-    notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
-    n.source = !info.url.empty() ? info.url : to.source;
-    n.publisher = info.publisher;
-    n.old_date = from.date;
-    n.generated_at = report_time();
-    return n;
+    std::optional<std::string> from, to;
+    if (opts.args.size() >= 2)
+        from = opts.args[1];
+    if (opts.args.size() >= 3)
+        to = opts.args[2];
+    GT_TRY(app::VersionPair pair, app::resolve_versions(st, id, from, to));
+    app::NoticeRequest request;
+    GT_TRY(request.options, notice_options(opts));
+    request.title = opts.title;
+    GT_TRY(app::VersionNotice vn, app::notice_between(st, info, pair, request));
+    return std::move(vn.notice);
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {

@@ -1,5 +1,6 @@
 // What `check` does with notifications: send this run's changes, keep the failed sends as
 // pending in the store, and send the pending ones again on the next run.
+#include "guidetrack/app/notice.hpp"
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/notify/notify.hpp"
 #include "guidetrack/store/state.hpp"
@@ -100,17 +101,11 @@ Result<Change> change_between(const store::Store& store, const std::string& id,
     GT_TRY(auto doc, store.document(id));
     GT_TRY(auto older, store.resolve(id, old_commit));
     GT_TRY(auto newer, store.resolve(id, new_commit));
-    GT_TRY(auto old_doc, store.stored_document(id, older));
-    GT_TRY(auto new_doc, store.stored_document(id, newer));
-    diff::ChangeSet changes = diff::compare(old_doc, new_doc);
-    notice::Versions versions;
-    versions.title = doc.title.empty() ? doc.id : doc.title;
-    versions.old_label = older.label;
-    versions.new_label = newer.label;
-    versions.date = newer.date;
-    versions.fallback_date = newer.retrieved_at.substr(0, 10);
-    notice::Options nopts;
-    nopts.include_minor = include_minor;
+    app::NoticeRequest request;
+    request.options.include_minor = include_minor;
+    request.title = doc.title.empty() ? doc.id : doc.title;
+    GT_TRY(app::VersionNotice vn,
+           app::notice_between(store, doc, app::VersionPair{older, newer}, request));
     Change c;
     c.id = id;
     c.title = doc.title;
@@ -118,7 +113,7 @@ Result<Change> change_between(const store::Store& store, const std::string& id,
     c.groups = groups_of(id);
     c.old_commit = older.commit;
     c.new_commit = newer.commit;
-    c.notice = notice::build_notice(old_doc, new_doc, changes, versions, nopts);
+    c.notice = std::move(vn.notice);
     return c;
 }
 
