@@ -411,7 +411,15 @@ TEST_CASE("check: --report in md, json and html, and --feed", "[check]") {
     std::string page = gt_test::read_file(html);
     CHECK(page.find("<!DOCTYPE html>") == 0);
     CHECK(page.find("Content-Security-Policy") != std::string::npos);
-    CHECK(page.find("<h2>Document alpha</h2>") != std::string::npos);
+    // Each document gets the report `notice --format html` writes: its header (source, both
+    // versions, when made), the list and the redlines, one heading level down.
+    CHECK(page.find("<h2 class=\"doc-title\">Document alpha</h2>") != std::string::npos);
+    CHECK(page.find("<dt>Source</dt><dd><a href=\"http://127.0.0.1") != std::string::npos);
+    CHECK(page.find("<dt>Later version</dt>") != std::string::npos);
+    CHECK(page.find("<dt>Report made</dt>") != std::string::npos);
+    CHECK(page.find("<h3 class=\"part-title\">What changed</h3>") != std::string::npos);
+    CHECK(page.find("<h3 class=\"part-title\">The changes in full</h3>") != std::string::npos);
+    CHECK(page.find("<del>") != std::string::npos);
     CHECK(page.find("<script") == std::string::npos);
 
     CHECK(f.check({"--report", md, "--format", "docx"}).code == 2);

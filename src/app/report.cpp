@@ -50,49 +50,30 @@ std::string markdown(const std::vector<Outcome>& outcomes, const std::string& ge
 std::string html(const std::vector<Outcome>& outcomes, const std::string& generated_at) {
     using render::html_escape;
     Summary s = summarise(outcomes);
-    std::string out =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-        "'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        "<title>Changes to tracked guidance</title>\n<style>body{font-family:sans-serif;"
-        "max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}del{color:#a00}"
-        "ins{color:#060}.meta{color:#555}</style>\n</head>\n<body>\n<main>\n"
-        "<h1>Changes to tracked guidance</h1>\n";
-    out += "<p class=\"meta\">Checked " + html_escape(generated_at) + ": " +
-           html_escape(counts_line(s)) + "</p>\n";
-    auto link = [](const std::string& url) {
-        if (!render::is_safe_href(url))
-            return html_escape(url);
-        return "<a href=\"" + html_escape(url) + "\">" + html_escape(url) + "</a>";
-    };
-    for (const auto& o : outcomes) {
-        if (o.status != Status::changed || !o.notice)
-            continue;
-        out += "<section>\n<h2>" + html_escape(title_of(o)) + "</h2>\n";
-        out += "<p class=\"meta\">Version " + html_escape(o.previous->label) + " to " +
-               html_escape(o.current->label) + ", from " + link(o.url) + ".</p>\n";
-        out += render::notice_html_fragment(*o.notice);
-        out += "</section>\n";
-    }
+    std::string body = "<h1>Changes to tracked guidance</h1>\n";
+    body += "<p class=\"meta\">Checked " + html_escape(generated_at) + ": " +
+            html_escape(counts_line(s)) + "</p>\n";
+    // Each changed document gets the same report `guidetrack notice --format html` writes.
+    for (const auto& o : outcomes)
+        if (o.status == Status::changed && o.notice)
+            body += render::notice_report_section(*o.notice, 2);
     if (s.first) {
-        out += "<h2>First versions recorded</h2>\n<ul>\n";
+        body += "<h2 class=\"part-title\">First versions recorded</h2>\n<ul>\n";
         for (const auto& o : outcomes)
             if (o.status == Status::first && o.current)
-                out += "<li>" + html_escape(title_of(o)) + ": version " +
-                       html_escape(o.current->label) + "</li>\n";
-        out += "</ul>\n";
+                body += "<li>" + html_escape(title_of(o)) + ": version " +
+                        html_escape(o.current->label) + "</li>\n";
+        body += "</ul>\n";
     }
     if (s.failed || s.gone) {
-        out += "<h2>Could not be checked</h2>\n<ul>\n";
+        body += "<h2 class=\"part-title\">Could not be checked</h2>\n<ul>\n";
         for (const auto& o : outcomes)
             if (o.status == Status::failed || o.status == Status::gone)
-                out += "<li>" + html_escape(title_of(o)) + ": " + html_escape(o.reason) + "</li>\n";
-        out += "</ul>\n";
+                body +=
+                    "<li>" + html_escape(title_of(o)) + ": " + html_escape(o.reason) + "</li>\n";
+        body += "</ul>\n";
     }
-    out += "</main>\n</body>\n</html>\n";
-    return out;
+    return render::html_page("Changes to tracked guidance", body);
 }
 
 json report_json(const std::vector<Outcome>& outcomes, const std::string& generated_at) {

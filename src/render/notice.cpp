@@ -3,6 +3,8 @@
 
 #include "guidetrack/text/text.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -116,9 +118,11 @@ constexpr const char* kStyle = R"css(
 body { font-family: Georgia, "Times New Roman", serif; color: #0b0c0c; background: #fff;
        margin: 0; line-height: 1.5; overflow-wrap: anywhere; }
 main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
-h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
-h2 { font-size: 1.3rem; margin: 1.8rem 0 .6rem; border-bottom: 2px solid #0b0c0c; }
-h3 { font-size: 1.05rem; margin: 0 0 .3rem; break-after: avoid; }
+h1, .doc-title { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
+.part-title { font-size: 1.3rem; margin: 1.8rem 0 .6rem; border-bottom: 2px solid #0b0c0c; }
+.item-title { font-size: 1.05rem; margin: 0 0 .3rem; break-after: avoid; }
+section.doc + section.doc { margin-top: 3rem; border-top: 4px solid #0b0c0c; padding-top: 1rem; }
+section.doc .doc-title { font-size: 1.45rem; }
 .meta { color: #383f43; margin: 0 0 .2rem; }
 dl.about { margin: 0 0 1rem; display: grid; grid-template-columns: max-content 1fr;
            gap: .1rem .8rem; }
@@ -146,7 +150,8 @@ footer { margin-top: 2.5rem; font-size: .85rem; color: #505a5f; }
 @media (max-width: 30rem) { dl.about { grid-template-columns: 1fr; }
                             dl.about dd { margin-bottom: .3rem; } }
 @media print { body { font-size: 11pt; } main { max-width: none; padding: 0; }
-               section.item { border-left-width: 3px; padding: .4rem .6rem; }
+               section.item { border-left-width: 3px; padding: .4rem .6rem; break-inside: avoid; }
+               section.doc + section.doc { break-before: page; border-top: none; }
                del, ins { background: none; color: #000; } a { color: #000; } }
 )css";
 
@@ -331,21 +336,35 @@ std::string notice_html_fragment(const Notice& n) {
     return out;
 }
 
-std::string notice_html(const Notice& n) {
-    std::string title = n.title.empty() ? "Change notice" : n.title;
+std::string html_page(std::string_view title, std::string_view body) {
     std::string out;
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            "style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
-    out += "<title>Changes to " + html_escape(title) + "</title>\n";
+    out += "<title>" + html_escape(title) + "</title>\n";
     out += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n<main>\n";
-    out += "<h1>" + html_escape(title) + "</h1>\n";
-    if (auto h = heading_line(n); !h.empty())
-        out += "<p class=\"meta\">" + html_escape(h) + "</p>\n";
+    out += body;
+    out += "<footer>Written by guidetrack from the two versions' text, by fixed rules. Check the "
+           "published document before relying on it.</footer>\n";
+    out += "</main>\n</body>\n</html>\n";
+    return out;
+}
+
+std::string notice_report_section(const Notice& n, int level) {
+    level = std::clamp(level, 1, 4);
+    auto h = [&](int extra, std::string_view cls, const std::string& text) {
+        std::string tag = "h" + std::to_string(level + extra);
+        return "<" + tag + " class=\"" + std::string(cls) + "\">" + text + "</" + tag + ">\n";
+    };
+    std::string title = n.title.empty() ? "Change notice" : n.title;
+    std::string out = "<section class=\"doc\">\n";
+    out += h(0, "doc-title", html_escape(title));
+    if (auto line = heading_line(n); !line.empty())
+        out += "<p class=\"meta\">" + html_escape(line) + "</p>\n";
     out += about_list(n);
-    out += "<h2>What changed</h2>\n";
+    out += h(1, "part-title", "What changed");
     if (n.items.empty())
         out += "<p>No changes to the text.</p>\n";
     else
@@ -354,7 +373,7 @@ std::string notice_html(const Notice& n) {
         out += "<p class=\"minor\">" + html_escape(minor_note(n.minor_omitted)) + "</p>\n";
 
     if (!n.items.empty()) {
-        out += "<h2>The changes in full</h2>\n";
+        out += h(1, "part-title", "The changes in full");
         out += "<p class=\"key\">Words removed are <del>struck through</del>; words added are "
                "<ins>underlined</ins>.</p>\n";
         std::size_t index = 0;
@@ -362,8 +381,9 @@ std::string notice_html(const Notice& n) {
             ++index;
             std::string where = notice::location_text(item.where);
             out += std::string("<section class=\"item") + (item.major ? "" : " is-minor") + "\">\n";
-            out += "<h3>" + std::to_string(index) + ". " +
-                   html_escape(where.empty() ? capitalise(item.description) : where) + "</h3>\n";
+            out += h(2, "item-title",
+                     std::to_string(index) + ". " +
+                         html_escape(where.empty() ? capitalise(item.description) : where));
             out += "<p class=\"kind\">" + html_escape(kind_label(item.kind)) +
                    (item.major ? "" : " (minor)") + "</p>\n";
             if (!where.empty())
@@ -389,10 +409,13 @@ std::string notice_html(const Notice& n) {
             out += "</section>\n";
         }
     }
-    out += "<footer>Written by guidetrack from the two versions' text, by fixed rules. Check the "
-           "published document before relying on it.</footer>\n";
-    out += "</main>\n</body>\n</html>\n";
+    out += "</section>\n";
     return out;
+}
+
+std::string notice_html(const Notice& n) {
+    std::string title = n.title.empty() ? "Change notice" : n.title;
+    return html_page("Changes to " + title, notice_report_section(n, 1));
 }
 
 nlohmann::json notice_json(const Notice& n) {

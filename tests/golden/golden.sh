@@ -65,7 +65,10 @@ case "$set_name" in
 sample)
     store="$work/store"
     export GUIDETRACK_STORE="$store"
-    sample="$src/snapshots/sample"
+    # Recorded from a copy under a relative path, so that the versions' source (shown in the
+    # report's header and the JSON) is the same in every checkout.
+    cp -r "$src/snapshots/sample" "$work/sample"
+    sample="sample"
     "$gt" init >/dev/null
     "$gt" track sample --title "Keeping Learners Safe in Sample Town (SAMPLE)" --input-format md \
         --publisher "guidetrack sample" >/dev/null

@@ -30,6 +30,15 @@ std::string notice_markdown(const notice::Notice& notice, bool table = false);
 // The whole report: the notice, then each item's redline with its location.
 std::string notice_html(const notice::Notice& notice);
 
+// One document's report (the header naming source, publisher, dates and when it was made; the
+// list; each item's redline) as a <section>, its title at heading level `level`: 1 for a page of
+// its own (notice_html), 2 inside a page that reports several documents (check --report).
+std::string notice_report_section(const notice::Notice& notice, int level = 1);
+
+// A complete HTML page around body: the report's style (phone width, print), a security policy
+// that runs nothing and loads nothing, and the footer.
+std::string html_page(std::string_view title, std::string_view body);
+
 // Only the notice's list of items, as an HTML fragment (for feed entries).
 std::string notice_html_fragment(const notice::Notice& notice);
 
