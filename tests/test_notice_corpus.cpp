@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace guidetrack;
@@ -202,4 +203,71 @@ TEST_CASE("notice corpus: early-years handbook 001 -> 002, the footnote in parag
     for (const auto& item : n.items)
         for (const auto& part : item.parts)
             CHECK(part.new_text.find("To print this content") == std::string::npos);
+}
+
+namespace {
+
+// The paragraph numbers a document prints.
+std::set<std::string> printed_numbers(const model::Document& doc) {
+    std::set<std::string> out;
+    for (const auto& b : doc.blocks)
+        if (b.kind != model::BlockKind::footnote && !b.number.empty())
+            out.insert(b.number);
+    return out;
+}
+
+// Each paragraph number in `where` printed by the version it refers to ("" when fine).
+std::string check_anchor(const notice::Location& where, const std::set<std::string>& old_numbers,
+                         const std::set<std::string>& new_numbers) {
+    const auto& numbers = where.previous_numbering ? old_numbers : new_numbers;
+    std::string bad;
+    for (const std::string* n : {&where.paragraph, &where.paragraph_last, &where.after_paragraph})
+        if (!n->empty() && !numbers.count(*n))
+            bad += " " + *n;
+    return bad;
+}
+
+} // namespace
+
+TEST_CASE("notice corpus: no item is located at a paragraph number the document does not print",
+          "[notice][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    std::size_t pairs = 0, items = 0;
+    std::string failures;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus / "govuk")) {
+        if (!entry.is_directory() || entry.path().filename() != "versions")
+            continue;
+        std::map<std::string, std::filesystem::path> html;
+        for (const auto& f : std::filesystem::directory_iterator(entry.path()))
+            if (f.path().extension() == ".html")
+                html[f.path().filename().string()] = f.path();
+        const std::filesystem::path* prev = nullptr;
+        for (const auto& [name, path] : html) {
+            if (prev) {
+                ++pairs;
+                auto a = extract_file(*prev);
+                auto b = extract_file(path);
+                auto olds = printed_numbers(a), news = printed_numbers(b);
+                notice::Options o;
+                o.include_minor = true;
+                o.detail = notice::Detail::full;
+                auto n = notice::build_notice(a, b, diff::compare(a, b),
+                                              notice::Versions{"T", "a", "b", "", ""}, o);
+                for (const auto& item : n.items) {
+                    ++items;
+                    std::string bad = check_anchor(item.where, olds, news);
+                    for (const auto& part : item.parts)
+                        bad += check_anchor(part.where, olds, news);
+                    if (!bad.empty())
+                        failures += path.string() + ": " + render::item_line(item) +
+                                    " (not printed:" + bad + ")\n";
+                }
+            }
+            prev = &path;
+        }
+    }
+    INFO(failures);
+    CHECK(pairs >= 100);
+    CHECK(items > 0);
+    CHECK(failures.empty());
 }
