@@ -286,3 +286,75 @@ TEST_CASE("notice rules: a stored 'Applies to England' heading is ignored by rul
     INFO(lines(n));
     CHECK(n.items.empty());
 }
+
+TEST_CASE("notice rules: a paragraph split in three with words changed is one item", "[notice]") {
+    model::Document a, b;
+    a.blocks = {para("", "Anyone can make a referral. Support is tailored to the individual's "
+                         "needs and works like other safeguarding processes. Receiving support "
+                         "is voluntary and not any form of criminal sanction."),
+                para("", "An unchanged paragraph after it.")};
+    b.blocks = {para("", "Anyone can make a referral."),
+                para("", "Support is tailored to the individual and works like other "
+                         "safeguarding processes."),
+                para("", "Receiving support is voluntary and not a form of criminal sanction."),
+                para("", "An unchanged paragraph after it.")};
+    auto n = notice_of(a, b);
+    INFO(lines(n));
+    REQUIRE(n.items.size() == 1);
+    std::string d = n.items[0].description;
+    CHECK(d.rfind("split the paragraph into 3 and ", 0) == 0);
+    CHECK(d.find("not a form") != std::string::npos);
+    CHECK(d.find("added a new paragraph") == std::string::npos);
+}
+
+TEST_CASE("notice rules: a few short labels removed from a busy revision are named", "[notice]") {
+    // Enough other changes that the notice summarises by section.
+    model::Document a, b;
+    auto heading = [](const std::string& t, std::vector<std::string> sec) {
+        auto h = block(model::BlockKind::heading, "", t, std::move(sec));
+        h.level = static_cast<int>(h.section.size()) + 1;
+        return h;
+    };
+    a.blocks.push_back(heading("Handbook", {}));
+    b.blocks.push_back(heading("Handbook", {}));
+    for (int s = 1; s <= 12; ++s) {
+        std::string name = "Part " + std::to_string(s);
+        a.blocks.push_back(heading(name, {"Handbook"}));
+        b.blocks.push_back(heading(name, {"Handbook"}));
+        for (int k = 1; k <= 5; ++k) {
+            std::string t = "In part " + std::to_string(s) + " inspectors consider matter " +
+                            std::to_string(k) + " carefully and record what they find.";
+            a.blocks.push_back(para("", t, {"Handbook", name}));
+            // A different new sentence in each paragraph: many changes, no sweep.
+            static const std::vector<std::string> kTopics = {
+                "attendance", "behaviour",  "safeguarding", "reading", "governance", "workload",
+                "bullying",   "curriculum", "sport",        "meals",   "transport",  "music"};
+            b.blocks.push_back(para("",
+                                    t + " Leaders explain how " + kTopics[s - 1] + " decision " +
+                                        std::to_string(k) + " was made.",
+                                    {"Handbook", name}));
+        }
+    }
+    a.blocks.push_back(heading("Good", {"Handbook"}));
+    b.blocks.push_back(heading("Good", {"Handbook"}));
+    for (const char* label : {"Intent", "Implementation", "Impact"}) {
+        a.blocks.push_back(para("", label, {"Handbook", "Good"}));
+        a.blocks.push_back(para("",
+                                std::string("Leaders describe the ") + label +
+                                    " of the curriculum clearly to inspectors.",
+                                {"Handbook", "Good"}));
+        b.blocks.push_back(para("",
+                                std::string("Leaders describe the ") + label +
+                                    " of the curriculum clearly to inspectors.",
+                                {"Handbook", "Good"}));
+    }
+    auto n = notice_of(a, b);
+    INFO(lines(n));
+    CHECK(n.items.size() <= 40);
+    bool named = false;
+    for (const auto& item : n.items)
+        if (render::item_line(item) ==
+            "Section 'Good': removed \"Intent\", \"Implementation\" and \"Impact\"")
+            named = true;
+    CHECK(named);
+}

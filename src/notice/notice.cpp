@@ -350,7 +350,11 @@ void to_word_edges(std::string_view s, std::size_t& b, std::size_t& e) {
 
 // [b, e) widened only where it cuts through a word's letters or digits; spaces trimmed.
 void to_letter_edges(std::string_view s, std::size_t& b, std::size_t& e) {
-    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    // Bytes of non-ASCII characters count as letters: "’s" belongs to its word.
+    auto alnum = [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || std::isalnum(u) != 0;
+    };
     while (b > 0 && b < s.size() && alnum(s[b - 1]) && alnum(s[b]))
         --b;
     while (e > 0 && e < s.size() && alnum(s[e - 1]) && alnum(s[e]))
@@ -488,7 +492,10 @@ void to_insertion(Hunk& h, std::string_view o, std::string_view n) {
         return; // both sides changed, or neither
     std::string_view side = rm ? r : a;
     std::size_t len = rm ? rm : am;
-    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    auto alnum = [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || std::isalnum(u) != 0; // "’s" is part of its word
+    };
     bool left_ok = p == 0 || !alnum(side[p - 1]) || !alnum(side[p]);
     bool right_ok = p + len == side.size() || !alnum(side[p + len - 1]) || !alnum(side[p + len]);
     if (!left_ok || !right_ok || trim(side.substr(p, len)).empty())
@@ -588,10 +595,23 @@ Hunks hunks_from_edits(const std::vector<diff::WordEdit>& edits) {
             // Words only put in or only taken out: the empty side stays empty (widening it would
             // make "default {+(with ...)+}." a replacement of "default."), and the other widens
             // only to the letters of a word it cuts through.
-            if (h.ob == h.oe)
-                to_letter_edges(n, h.nb, h.ne);
-            else
-                to_letter_edges(o, h.ob, h.oe);
+            bool insert = h.ob == h.oe;
+            std::size_t& b = insert ? h.nb : h.ob;
+            std::size_t& e = insert ? h.ne : h.oe;
+            std::size_t& ob = insert ? h.ob : h.nb; // the empty side
+            std::size_t& oe = insert ? h.oe : h.ne;
+            std::string_view full = insert ? std::string_view(n) : std::string_view(o);
+            std::string_view other = insert ? std::string_view(o) : std::string_view(n);
+            std::size_t b0 = b, e0 = e;
+            to_letter_edges(full, b, e);
+            // Cut through a word ("individual{-’s needs-}"): the word's unchanged letters
+            // are on both sides, so the change is a replacement of the whole word.
+            std::size_t left = b < b0 ? b0 - b : 0, right = e > e0 ? e - e0 : 0;
+            if (left && left <= ob && other.substr(ob - left, left) == full.substr(b, left))
+                ob -= left;
+            if (right && oe + right <= other.size() &&
+                other.substr(oe, right) == full.substr(e0, right))
+                oe += right;
         } else {
             std::size_t ob0 = h.ob, oe0 = h.oe, nb0 = h.nb, ne0 = h.ne;
             to_word_edges(o, h.ob, h.oe);
@@ -1062,12 +1082,21 @@ class Builder {
         std::vector<diff::Change> changes = changes_.changes;
         std::vector<bool> dropped(changes.size(), false);
         drop_structure_only(changes, dropped);
+        std::map<std::size_t, std::size_t> splits = join_splits(changes, dropped);
         pair_replacements(changes, dropped);
         std::vector<Draft> drafts;
         for (std::size_t i = 0; i < changes.size(); ++i) {
             if (dropped[i])
                 continue;
             Draft d = classify(changes[i]);
+            if (auto it = splits.find(i); it != splits.end() && !d.skip) {
+                bool bullet =
+                    changes[i].new_block && changes[i].new_block->kind == BlockKind::list_item;
+                d.item.description = std::string(bullet ? "split the bullet point into "
+                                                        : "split the paragraph into ") +
+                                     std::to_string(it->second) + " and " + d.item.description;
+                d.item.kind = ItemKind::wording_amended;
+            }
             if (!d.skip)
                 drafts.push_back(std::move(d));
         }
@@ -1163,6 +1192,91 @@ class Builder {
 
     // A block removed and a block added at the same place (same section, a few changes apart)
     // that share most of their words, or define the same term, are one block amended.
+    // A paragraph split in two or more with some words changed on the way: the paragraph lost
+    // its tail and the next added paragraphs hold (nearly) those words. One item, the split
+    // named, the word changes quoted: not an amendment plus N new paragraphs. Returns, for each
+    // amended change that absorbed added ones, how many paragraphs it became.
+    std::map<std::size_t, std::size_t> join_splits(std::vector<diff::Change>& changes,
+                                                   std::vector<bool>& dropped) const {
+        constexpr double kSameWords = 0.85, kGain = 0.15;
+        constexpr std::size_t kMaxPieces = 12;
+        std::map<std::size_t, std::size_t> out;
+        auto joins = [&](std::size_t j, const diff::Change& c) {
+            const diff::Change& a = changes[j];
+            return !dropped[j] && a.kind == diff::ChangeKind::added && a.new_block &&
+                   a.new_anchor && a.new_anchor->section == c.new_anchor->section &&
+                   a.new_block->kind == c.new_block->kind;
+        };
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            diff::Change& c = changes[i];
+            if (dropped[i] || c.kind != diff::ChangeKind::amended || !c.old_block || !c.new_block ||
+                !c.new_anchor)
+                continue;
+            const std::string& old_text = c.old_block->text;
+            std::size_t lo = i, hi = i; // the added pieces joined: [lo, hi]
+            auto merged_text = [&](std::size_t l, std::size_t h) {
+                std::string t;
+                for (std::size_t k = l; k <= h; ++k)
+                    t += (t.empty() ? "" : " ") + changes[k].new_block->text;
+                return t;
+            };
+            double score = word_similarity(old_text, c.new_block->text);
+            const double alone = score;
+            // Grow towards whichever neighbour brings the texts closer, while one does.
+            while (hi - lo + 1 < kMaxPieces) {
+                double before = -1, after = -1;
+                if (lo > 0 && joins(lo - 1, c))
+                    before = word_similarity(old_text, merged_text(lo - 1, hi));
+                if (hi + 1 < changes.size() && joins(hi + 1, c))
+                    after = word_similarity(old_text, merged_text(lo, hi + 1));
+                if (std::max(before, after) <= score)
+                    break;
+                if (before >= after) {
+                    --lo;
+                    score = before;
+                } else {
+                    ++hi;
+                    score = after;
+                }
+            }
+            if (lo == hi || score < kSameWords || score - alone < kGain)
+                continue;
+            model::Block merged;
+            for (std::size_t k = lo; k <= hi; ++k) {
+                const model::Block& part = *changes[k].new_block;
+                std::size_t offset = merged.text.empty() ? 0 : merged.text.size() + 1;
+                if (k == lo)
+                    merged = part;
+                else
+                    merged.text += " " + part.text;
+                if (k != lo)
+                    for (auto link : part.links) {
+                        link.begin += offset;
+                        link.end += offset;
+                        merged.links.push_back(std::move(link));
+                    }
+            }
+            // The item takes the first piece's place.
+            diff::Change joined = c;
+            joined.new_block = std::move(merged);
+            joined.new_anchor = changes[lo].new_anchor;
+            joined.edits = word_diff(old_text, joined.new_block->text);
+            std::vector<std::string> ol, nl;
+            for (const auto& l : c.old_block->links)
+                ol.push_back(l.target);
+            for (const auto& l : joined.new_block->links)
+                nl.push_back(l.target);
+            joined.links_changed = ol != nl;
+            for (std::size_t k = lo; k <= hi; ++k)
+                dropped[k] = true;
+            changes[lo] = std::move(joined);
+            dropped[lo] = false;
+            out[lo] = hi - lo + 1;
+            i = hi;
+        }
+        return out;
+    }
+
     // The same section in both versions: the same heading path, or one whose headings were
     // reworded ("Handbook for ..." -> "Handbook for ... for September 2022").
     static bool same_section(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -2068,6 +2182,27 @@ NoticeItem section_item(std::vector<NoticeItem>& group, const std::vector<std::s
         (located ? "revised the section '" + section.back() + "' (" : "revised (") + what + ")";
     if (!whole.empty())
         s.description += ", including: " + whole;
+    // A few short blocks all removed (or all added), such as the sub-labels 'Intent',
+    // 'Implementation' and 'Impact': named, not counted.
+    constexpr std::size_t kNamed = 6, kShortLabel = 6;
+    bool all_removed = removed == s.details.size(), all_added = added == s.details.size();
+    if ((all_removed || all_added) && s.details.size() <= kNamed && whole.empty()) {
+        std::vector<std::string> names;
+        for (const auto& d : s.details) {
+            const std::string& t = d.parts.empty() ? std::string()
+                                                   : (all_removed ? d.parts.front().old_text
+                                                                  : d.parts.front().new_text);
+            if (t.empty() || count_words(t) > kShortLabel)
+                break;
+            names.push_back(quoted(t));
+        }
+        if (names.size() == s.details.size()) {
+            std::string list = names.front();
+            for (std::size_t i = 1; i < names.size(); ++i)
+                list += (i + 1 == names.size() ? " and " : ", ") + names[i];
+            s.description = std::string(all_removed ? "removed " : "added ") + list;
+        }
+    }
     return s;
 }
 
