@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libgit2-dev libdtl-dev nlohmann-json3-dev libcli11-dev catch2
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
-  zlib1g-dev poppler-utils libxml2-utils libcpp-httplib-dev time
+  zlib1g-dev libqpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev poppler-utils libxml2-utils libcpp-httplib-dev time
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
 # qpdf to encrypt PDFs for the hostile-input tests).

@@ -347,6 +347,12 @@ nlohmann::json to_json(const Block& block) {
     for (const Link& link : block.links)
         links.push_back({{"text", link_text(block, link)}, {"target", link.target}});
     j["links"] = std::move(links);
+    if (!block.footnote_refs.empty()) {
+        auto refs = nlohmann::json::array();
+        for (const FootnoteRef& r : block.footnote_refs)
+            refs.push_back({{"offset", r.offset}, {"mark", r.mark}});
+        j["footnote_refs"] = std::move(refs);
+    }
     return j;
 }
 
