@@ -141,9 +141,9 @@ TEST_CASE("stat view counts kinds, words and pages", "[diff][render]") {
     CHECK(out.find("words: ") != std::string::npos);
 
     model::Document a, b;
-    a.blocks.push_back({model::BlockKind::paragraph, 0, "Old words here.", "26", "48", {}, {}});
-    b.blocks.push_back({model::BlockKind::paragraph, 0, "New words here.", "26", "48", {}, {}});
-    b.blocks.push_back({model::BlockKind::paragraph, 0, "Another one.", "42", "", {}, {}});
+    a.blocks.push_back({model::BlockKind::paragraph, 0, "Old words here.", "26", "48", {}, {}, {}});
+    b.blocks.push_back({model::BlockKind::paragraph, 0, "New words here.", "26", "48", {}, {}, {}});
+    b.blocks.push_back({model::BlockKind::paragraph, 0, "Another one.", "42", "", {}, {}, {}});
     std::string pages = draw(render::render_stat, diff::compare(a, b), {});
     CHECK(pages.find("pages touched: 26, 42") != std::string::npos);
     CHECK(pages.find("words: 3 added, 1 removed") != std::string::npos);

@@ -23,6 +23,8 @@ class TextBuilder {
     void begin_link(std::string target);
     void end_link();
     bool in_link() const { return in_link_; }
+    // A footnote reference (not part of the text) at the current end of the text.
+    void footnote_ref(std::string mark);
     // True if nothing but white space has been appended.
     bool blank() const;
     // Normalise into block.text and block.links (replacing them); the builder is cleared.
@@ -34,6 +36,7 @@ class TextBuilder {
         std::string raw;
         std::string target;
         bool link = false;
+        std::string note; // a footnote reference's mark (raw is empty)
     };
     std::vector<Segment> segments_;
     bool in_link_ = false;

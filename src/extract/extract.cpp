@@ -20,7 +20,7 @@ void TextBuilder::text(std::string_view raw) {
     if (raw.empty())
         return;
     if (segments_.empty() || segments_.back().link != in_link_)
-        segments_.push_back(Segment{{}, {}, in_link_});
+        segments_.push_back(Segment{{}, {}, in_link_, {}});
     segments_.back().raw.append(raw);
 }
 
@@ -28,14 +28,23 @@ void TextBuilder::begin_link(std::string target) {
     if (in_link_)
         return;
     in_link_ = true;
-    segments_.push_back(Segment{{}, std::move(target), true});
+    segments_.push_back(Segment{{}, std::move(target), true, {}});
 }
 
 void TextBuilder::end_link() {
     if (!in_link_)
         return;
     in_link_ = false;
-    segments_.push_back(Segment{{}, {}, false});
+    segments_.push_back(Segment{{}, {}, false, {}});
+}
+
+void TextBuilder::footnote_ref(std::string mark) {
+    if (mark.empty())
+        return;
+    // The text after the mark goes to a fresh segment (in the same link, if any).
+    std::string target = in_link_ && !segments_.empty() ? segments_.back().target : std::string();
+    segments_.push_back(Segment{{}, {}, in_link_, std::move(mark)});
+    segments_.push_back(Segment{{}, std::move(target), in_link_, {}});
 }
 
 bool TextBuilder::blank() const {
@@ -53,10 +62,17 @@ void TextBuilder::clear() {
 void TextBuilder::finish_into(model::Block& block) {
     block.text.clear();
     block.links.clear();
+    block.footnote_refs.clear();
     // Each segment is normalised alone; a space between two segments survives if either side
     // had white space at the join, exactly as if the whole text had been normalised at once.
     bool pending_space = false;
+    bool after_note = false;
     for (const Segment& seg : segments_) {
+        if (!seg.note.empty()) {
+            block.footnote_refs.push_back(model::FootnoteRef{block.text.size(), seg.note});
+            after_note = true;
+            continue;
+        }
         std::string norm = text::normalise_lossy(seg.raw);
         if (norm.empty()) {
             if (text::normalise_lossy("x" + seg.raw + "x") != "xx")
@@ -71,8 +87,15 @@ void TextBuilder::finish_into(model::Block& block) {
             block.text.push_back(' ');
         std::size_t begin = block.text.size();
         block.text += norm;
-        if (seg.link && !seg.target.empty())
-            block.links.push_back(model::Link{begin, block.text.size(), seg.target});
+        if (seg.link && !seg.target.empty()) {
+            // A link split by a footnote mark inside it stays one link.
+            if (after_note && !block.links.empty() && block.links.back().target == seg.target &&
+                block.links.back().end + 1 >= begin)
+                block.links.back().end = block.text.size();
+            else
+                block.links.push_back(model::Link{begin, block.text.size(), seg.target});
+        }
+        after_note = false;
         pending_space = trail_space;
     }
     clear();

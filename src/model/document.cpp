@@ -72,17 +72,32 @@ void escape_target(std::string& out, std::string_view s) {
     }
 }
 
-// The block's text with its links written inline as [text](<target>).
+// The block's text with its links written inline as [text](<target>) and its footnote
+// references as [^mark] (a literal "[" is always escaped, so "[^" is unambiguous).
 std::string write_content(const Block& block) {
     std::string out;
     std::vector<Link> links = block.links;
     std::sort(links.begin(), links.end(),
               [](const Link& a, const Link& b) { return a.begin < b.begin; });
+    std::size_t ref = 0;
+    auto text_until = [&](std::size_t pos, std::size_t end) {
+        // Text [pos, end) with the references that fall inside it (at its end included).
+        while (ref < block.footnote_refs.size() && block.footnote_refs[ref].offset <= end) {
+            std::size_t at = std::clamp(block.footnote_refs[ref].offset, pos, end);
+            escape_inline(out, std::string_view(block.text).substr(pos, at - pos));
+            out += "[^";
+            escape_inline(out, block.footnote_refs[ref].mark);
+            out += "]";
+            pos = at;
+            ++ref;
+        }
+        escape_inline(out, std::string_view(block.text).substr(pos, end - pos));
+    };
     std::size_t pos = 0;
     for (const Link& link : links) {
         if (link.begin < pos || link.end < link.begin || link.end > block.text.size())
             continue; // overlapping or out of range: the link cannot be written, drop it
-        escape_inline(out, std::string_view(block.text).substr(pos, link.begin - pos));
+        text_until(pos, link.begin);
         out.push_back('[');
         escape_inline(out, std::string_view(block.text).substr(link.begin, link.end - link.begin));
         out += "](<";
@@ -90,8 +105,14 @@ std::string write_content(const Block& block) {
         out += ">)";
         pos = link.end;
     }
-    escape_inline(out, std::string_view(block.text).substr(pos));
-    if (needs_leading_escape(block.text))
+    text_until(pos, block.text.size());
+    while (ref < block.footnote_refs.size()) { // offsets past the end (not normalised)
+        out += "[^";
+        escape_inline(out, block.footnote_refs[ref++].mark);
+        out += "]";
+    }
+    if (needs_leading_escape(block.text) &&
+        (block.footnote_refs.empty() || block.footnote_refs.front().offset > 0))
         out.insert(out.begin(), '\\');
     return out;
 }
@@ -108,6 +129,18 @@ Result<void> parse_content(std::string_view s, Block& block, std::size_t line_no
         char c = s[i];
         if (c == '\\' && i + 1 < s.size()) {
             text.push_back(s[++i]);
+        } else if (c == '[' && i + 1 < s.size() && s[i + 1] == '^') {
+            std::string mark;
+            std::size_t j = i + 2;
+            for (; j < s.size() && s[j] != ']'; ++j) {
+                if (s[j] == '\\' && j + 1 < s.size())
+                    ++j;
+                mark.push_back(s[j]);
+            }
+            if (j >= s.size())
+                return fail("unterminated footnote reference");
+            block.footnote_refs.push_back(FootnoteRef{text.size(), std::move(mark)});
+            i = j;
         } else if (c == '[' && !in_link) {
             in_link = true;
             link_begin = text.size();
@@ -347,6 +380,12 @@ nlohmann::json to_json(const Block& block) {
     for (const Link& link : block.links)
         links.push_back({{"text", link_text(block, link)}, {"target", link.target}});
     j["links"] = std::move(links);
+    if (!block.footnote_refs.empty()) {
+        auto refs = nlohmann::json::array();
+        for (const FootnoteRef& r : block.footnote_refs)
+            refs.push_back({{"offset", r.offset}, {"mark", r.mark}});
+        j["footnote_refs"] = std::move(refs);
+    }
     return j;
 }
 

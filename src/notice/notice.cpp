@@ -1669,6 +1669,17 @@ class Builder {
         Classified k;
         Hunks hunks = hunks_from_edits(edits_or_whole(edits, ob.text, nb.text));
 
+        // An email address corrected, with the mailto: link under it following it: the address
+        // is the change, not the link.
+        if (only_mail_links_differ(ob, nb))
+            if (auto pairs = only_matches_differ(ob.text, nb.text, email_re())) {
+                k.kind = ItemKind::email_corrected;
+                k.description =
+                    std::string(pairs->size() == 1 ? "corrected the email address ("
+                                                   : "corrected the email addresses (") +
+                    describe_pairs(*pairs) + ")";
+                return k;
+            }
         // Links first: a target can change while every word stays the same.
         if (auto link = link_change(ob, nb)) {
             k = *link;
@@ -1783,6 +1794,23 @@ class Builder {
         if (nb.kind == BlockKind::footnote && !nb.number.empty())
             k.footnote = nb.number;
         return k;
+    }
+
+    // The blocks' links differ, and only in mailto: targets (added, removed or changed).
+    static bool only_mail_links_differ(const Block& ob, const Block& nb) {
+        auto web = [](const Block& b) {
+            std::vector<std::string> out;
+            for (const auto& l : b.links)
+                if (!text::ascii_lower(l.target).starts_with("mailto:"))
+                    out.push_back(l.target);
+            return out;
+        };
+        std::vector<std::string> ot, nt;
+        for (const auto& l : ob.links)
+            ot.push_back(l.target);
+        for (const auto& l : nb.links)
+            nt.push_back(l.target);
+        return ot != nt && web(ob) == web(nb);
     }
 
     // A link pointed elsewhere, added or removed (by target, in order).

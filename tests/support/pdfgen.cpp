@@ -128,10 +128,19 @@ std::string write(const std::vector<Page>& pages, const Options& options) {
     object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
     object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding "
            ">>");
+    // Link annotations are numbered after the pages and their contents.
+    std::size_t next_annot = 5 + 2 * n;
     for (std::size_t i = 0; i < n; ++i) {
+        std::string annots;
+        if (!pages[i].links.empty()) {
+            annots = " /Annots [";
+            for (std::size_t k = 0; k < pages[i].links.size(); ++k)
+                annots += " " + std::to_string(next_annot++) + " 0 R";
+            annots += " ]";
+        }
         object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + number(page_width) + " " +
                number(page_height) + "] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> " +
-               "/Contents " + std::to_string(6 + 2 * i) + " 0 R >>");
+               "/Contents " + std::to_string(6 + 2 * i) + " 0 R" + annots + " >>");
         std::string content;
         for (const Rect& r : pages[i].rects)
             content += number(r.x) + " " + number(page_height - r.y - r.h) + " " + number(r.w) +
@@ -143,6 +152,19 @@ std::string write(const std::vector<Page>& pages, const Options& options) {
         object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
                "\nendstream");
     }
+    for (std::size_t i = 0; i < n; ++i)
+        for (const Link& link : pages[i].links) {
+            const Rect& r = link.rect;
+            std::string rect = "[" + number(r.x) + " " + number(page_height - r.y - r.h) + " " +
+                               number(r.x + r.w) + " " + number(page_height - r.y) + "]";
+            std::string action =
+                link.uri.empty()
+                    ? "/Dest [" + std::to_string(5 + 2 * static_cast<std::size_t>(link.page)) +
+                          " 0 R /XYZ 0 " + number(page_height) + " 0]"
+                    : "/A << /S /URI /URI " + pdf_string(link.uri) + " >>";
+            object("<< /Type /Annot /Subtype /Link /Rect " + rect + " /Border [0 0 0] " + action +
+                   " >>");
+        }
     std::string trailer_extra;
     if (options.password) {
         // Owner and user password hashes that match no password: readers must ask for one.

@@ -32,9 +32,18 @@ struct Rect {
     double x = 0, y = 0, w = 0, h = 0; // y from the top of the page to the rectangle's top
 };
 
+// A link annotation: a rectangle (same coordinates as Rect) pointing at a web address, or at a
+// page of the document (page >= 0, 0-based) when uri is empty.
+struct Link {
+    Rect rect;
+    std::string uri;
+    int page = -1;
+};
+
 struct Page {
     std::vector<Run> runs;
     std::vector<Rect> rects;
+    std::vector<Link> links;
 };
 
 struct Options {

@@ -33,6 +33,16 @@ struct Link {
     bool operator==(const Link&) const = default;
 };
 
+// A footnote reference inside a block: the mark ("20", "*") printed as a superscript after the
+// word that ends at byte `offset` of the block's text. The mark is not part of the text, so
+// "Local Authorities 20" reads "Local Authorities" with a reference to footnote 20 at its end.
+struct FootnoteRef {
+    std::size_t offset = 0;
+    std::string mark;
+
+    bool operator==(const FootnoteRef&) const = default;
+};
+
 struct Block {
     BlockKind kind = BlockKind::paragraph;
     // Heading level (1-6) for headings; nesting depth (0 = top) for list items; 0 otherwise.
@@ -48,6 +58,8 @@ struct Block {
     // Derived from the heading blocks by assign_sections(); kept here for every consumer's use.
     std::vector<std::string> section;
     std::vector<Link> links;
+    // Footnote references, in text order (offsets nondecreasing).
+    std::vector<FootnoteRef> footnote_refs;
 
     bool operator==(const Block&) const = default;
 };

@@ -24,6 +24,9 @@
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/text/text.hpp"
 
+#include "extract/common.hpp"
+#include "extract/pdf/links.hpp"
+
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-page.h>
@@ -52,6 +55,8 @@ struct Word {
     double size = 0;
     bool bold = false;
     bool space_after = false;
+    int link = -1;         // index of the link target the word is under, or -1
+    bool note_ref = false; // a footnote reference mark (superscript digits after a word)
 };
 
 struct Line {
@@ -367,6 +372,48 @@ void build_lines(Page& page, std::vector<Word>& words, std::size_t page_index) {
         current.words.push_back(std::move(w));
     }
     flush();
+}
+
+// A word is under a link when its centre is inside the link's rectangle (the first such link).
+void assign_links(std::vector<Word>& words, const std::vector<pdf::PageLink>& links,
+                  std::vector<std::string>& targets,
+                  std::unordered_map<std::string, int>& target_index) {
+    if (links.empty())
+        return;
+    for (Word& w : words) {
+        double cx = (w.x0 + w.x1) / 2, cy = (w.y0 + w.y1) / 2;
+        for (const auto& l : links) {
+            if (cx < l.x0 - 1 || cx > l.x1 + 1 || cy < l.y0 - 1 || cy > l.y1 + 1)
+                continue;
+            auto [it, added] = target_index.emplace(l.target, static_cast<int>(targets.size()));
+            if (added)
+                targets.push_back(l.target);
+            w.link = it->second;
+            break;
+        }
+    }
+}
+
+bool is_note_mark(std::string_view t) {
+    if (all_digits(t))
+        return t.size() <= 3;
+    char32_t c = first_code_point(t);
+    return code_point_count(t) == 1 && (c == U'*' || c == U'†' || c == U'‡');
+}
+
+// A footnote reference: digits (or *, dagger) after a word, smaller than it and raised above its
+// baseline. Marked on the word; the text pass turns it into a model::FootnoteRef.
+void mark_footnote_refs(Page& page) {
+    for (Line& l : page.lines)
+        for (std::size_t i = 1; i < l.words.size(); ++i) {
+            Word& w = l.words[i];
+            const Word& prev = l.words[i - 1];
+            if (prev.note_ref || !is_note_mark(w.text) || w.size > prev.size * 0.85)
+                continue;
+            if (prev.y1 - w.y1 < 0.15 * prev.size || w.x0 - prev.x1 > prev.size)
+                continue;
+            w.note_ref = true;
+        }
 }
 
 // poppler sometimes puts a footnote mark, paragraph number or bullet in a flow of its own:
@@ -965,49 +1012,107 @@ bool ends_with_hyphen(std::string_view w) {
     return w.size() >= 2 && (w.back() == '-') && is_letter(w[w.size() - 2]);
 }
 
-// Join segments of consecutive lines, rejoining words hyphenated at the line ends.
-std::string join_segments(const std::vector<Segment>& segments, const Hyphenation& hy) {
-    std::string out;
-    for (const Segment& seg : segments) {
-        std::string t = line_text(*seg.line, seg.begin, seg.end);
-        if (t.empty())
-            continue;
-        if (!out.empty()) {
-            std::size_t last_space = out.rfind(' ');
-            std::string_view head =
-                std::string_view(out).substr(last_space == std::string::npos ? 0 : last_space + 1);
-            if (ends_with_hyphen(head)) {
-                auto decision = hy.decide(head, t);
-                bool keep = decision == Hyphenation::Decision::keep ||
-                            (decision == Hyphenation::Decision::unknown && hy.default_keep());
-                if (!keep)
-                    out.pop_back();
-            } else {
-                out += ' ';
-            }
-        }
-        out += t;
-    }
-    return text::normalise_lossy(out);
+// Should a space separate word i from word i + 1 of a line?
+bool space_between(const Line& line, std::size_t i) {
+    const Word& w = line.words[i];
+    const Word& next = line.words[i + 1];
+    return w.space_after || next.x0 - w.x1 > 0.12 * std::min(w.size, next.size);
 }
 
-std::string draft_text(const Draft& d, const Hyphenation& hy) {
+// Words [begin, end) of a line into the builder: linked words inside their link, footnote marks
+// as references (with no space before them).
+void append_words(detail::TextBuilder& tb, const Line& line, std::size_t begin, std::size_t end,
+                  const std::vector<std::string>& targets, int& link, bool drop_last_char) {
+    for (std::size_t i = begin; i < end; ++i) {
+        const Word& w = line.words[i];
+        if (w.note_ref) {
+            tb.footnote_ref(w.text);
+        } else {
+            if (w.link != link) {
+                tb.end_link();
+                if (w.link >= 0)
+                    tb.begin_link(targets[static_cast<std::size_t>(w.link)]);
+                link = w.link;
+            }
+            std::string_view t = w.text;
+            if (drop_last_char && i + 1 == end)
+                t.remove_suffix(1);
+            tb.text(t);
+        }
+        if (i + 1 < end && !line.words[i + 1].note_ref && space_between(line, i))
+            tb.text(" ");
+    }
+}
+
+// Join segments of consecutive lines, rejoining words hyphenated at the line ends.
+void join_segments(detail::TextBuilder& tb, const std::vector<Segment>& segments,
+                   const Hyphenation& hy, const std::vector<std::string>& targets,
+                   double block_size) {
+    int link = -1;
+    bool any = false, space_next = false;
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+        const Segment& seg = segments[s];
+        std::size_t end = std::min(seg.end, seg.line->words.size());
+        if (seg.begin >= end)
+            continue;
+        // A footnote reference wrapped onto a line of its own (see Builder::add_body_line).
+        if (s > 0 && seg.begin == 0 && end == 1 && all_digits(seg.line->words[0].text) &&
+            seg.line->words[0].text.size() <= 3 && seg.line->size < block_size * 0.8) {
+            tb.footnote_ref(seg.line->words[0].text);
+            continue;
+        }
+        // Is this segment's last word a hyphenated word rejoined with the next segment's?
+        bool join = false;
+        const Word& last = seg.line->words[end - 1];
+        bool hyphen = ends_with_hyphen(last.text) && !last.note_ref;
+        if (hyphen) {
+            for (std::size_t n = s + 1; n < segments.size(); ++n) {
+                std::string t = line_text(*segments[n].line, segments[n].begin, segments[n].end);
+                if (t.empty())
+                    continue;
+                auto decision = hy.decide(last.text, t);
+                join = !(decision == Hyphenation::Decision::keep ||
+                         (decision == Hyphenation::Decision::unknown && hy.default_keep()));
+                break;
+            }
+        }
+        if (any && space_next)
+            tb.text(" ");
+        append_words(tb, *seg.line, seg.begin, end, targets, link, join);
+        any = true;
+        space_next = !hyphen; // a hyphen at a line end: kept or dropped, never a space
+    }
+    tb.end_link();
+}
+
+model::Block draft_block(const Draft& d, const Hyphenation& hy,
+                         const std::vector<std::string>& targets) {
+    model::Block out;
+    detail::TextBuilder tb;
     if (d.kind == BlockKind::table_row) {
-        std::string out;
         for (const auto& cell : d.cells) {
-            std::string t = join_segments(cell, hy);
-            if (t.empty())
+            model::Block c;
+            join_segments(tb, cell, hy, targets, d.size);
+            tb.finish_into(c);
+            if (c.text.empty())
                 continue;
-            if (!out.empty())
-                out += " | ";
-            out += t;
+            if (!out.text.empty())
+                out.text += " | ";
+            std::size_t shift = out.text.size();
+            for (auto& l : c.links)
+                out.links.push_back({l.begin + shift, l.end + shift, std::move(l.target)});
+            for (auto& r : c.footnote_refs)
+                out.footnote_refs.push_back({r.offset + shift, std::move(r.mark)});
+            out.text += c.text;
         }
         return out;
     }
     std::vector<Segment> segments;
     for (std::size_t i = 0; i < d.lines.size(); ++i)
         segments.push_back({d.lines[i], i == 0 ? d.skip_first : 0, d.lines[i]->words.size()});
-    return join_segments(segments, hy);
+    join_segments(tb, segments, hy, targets, d.size);
+    tb.finish_into(out);
+    return out;
 }
 
 void learn_hyphenation(const std::vector<Draft>& drafts, Hyphenation& hy) {
@@ -1099,6 +1204,11 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
     if (count <= 0)
         return input_error("the PDF has no pages");
 
+    // Link annotations (qpdf); the text comes from poppler.
+    std::vector<std::vector<pdf::PageLink>> links = pdf::read_links(bytes);
+    std::vector<std::string> targets;
+    std::unordered_map<std::string, int> target_index;
+
     std::vector<Page> pages(static_cast<std::size_t>(count));
     std::unordered_map<std::string, std::pair<bool, bool>> fonts; // name -> (bold, symbol)
     std::size_t word_total = 0;
@@ -1134,9 +1244,12 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
                 w.text = "\xE2\x80\xA2"; // a symbol-font bullet glyph ("o", "§") reads as "•"
             words.push_back(std::move(w));
         }
+        if (static_cast<std::size_t>(i) < links.size())
+            assign_links(words, links[static_cast<std::size_t>(i)], targets, target_index);
         word_total += words.size();
         build_lines(out, words, static_cast<std::size_t>(i));
         attach_lone_marks(out);
+        mark_footnote_refs(out);
     }
     if (word_total == 0)
         return input_error("the PDF has no text layer (scanned?); guidetrack cannot extract it");
@@ -1167,9 +1280,8 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
 
     model::Document doc;
     for (const Draft& d : drafts) {
-        model::Block b;
+        model::Block b = draft_block(d, hyphenation, targets);
         b.kind = d.kind;
-        b.text = draft_text(d, hyphenation);
         if (b.text.empty())
             continue;
         b.page = pages[d.page].label;
