@@ -9,10 +9,10 @@ packages=(
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   zlib1g-dev poppler-utils libxml2-utils libcpp-httplib-dev time
 )
-# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
-# qpdf to encrypt PDFs for the hostile-input tests).
+# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and
+# less for the terminal viewer's tests, qpdf to encrypt PDFs for the hostile-input tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux python3 qpdf chromium python3-feedparser)
+  packages+=(tmux less python3 qpdf chromium python3-feedparser)
 fi
 
 missing=()

@@ -45,7 +45,7 @@ expect_code 2 "$gt" diff "Bad ID"
 
 # Colour: --color=always colours, NO_COLOR does not stop an explicit always, auto in a pipe never.
 expect_code 1 "$gt" diff sample --color=always
-grep -q $'\x1b\\[32m' "$tmp/out" || fail "--color=always"
+grep -q $'\x1b\\[4;38;5;33m' "$tmp/out" || fail "--color=always (default theme: blue underline for added)"
 expect_code 1 env NO_COLOR=1 "$gt" diff sample --color=auto
 if grep -q $'\x1b' "$tmp/out"; then fail "NO_COLOR"; fi
 
