@@ -11,6 +11,7 @@
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/diff.hpp"
 #include "guidetrack/render/notice.hpp"
 #include "guidetrack/store/store.hpp"
 
@@ -32,7 +33,31 @@ struct NoticeOptions {
     bool table = false;
     bool include_minor = false;
     std::string out;
+    std::vector<std::string> sections; // --section: items under these headings only
+    bool major_only = false;
 };
+
+// --section: keep the items with a part under one of the sections. The notice is built with
+// its minor items so that the count of minor items left out counts those in scope only.
+notice::Notice scope_notice(notice::Notice n, const NoticeOptions& opts) {
+    std::vector<notice::NoticeItem> kept;
+    std::size_t minor_omitted = 0;
+    for (notice::NoticeItem& item : n.items) {
+        bool in = opts.sections.empty() || render::in_section(item.where.section, opts.sections);
+        for (const notice::Part& part : item.parts)
+            in = in || render::in_section(part.where.section, opts.sections);
+        if (!in)
+            continue;
+        if (!item.major && !opts.include_minor) {
+            ++minor_omitted;
+            continue;
+        }
+        kept.push_back(std::move(item));
+    }
+    n.items = std::move(kept);
+    n.minor_omitted = opts.major_only ? 0 : minor_omitted;
+    return n;
+}
 
 Result<model::Document> extract_file(Context& ctx, const std::string& file) {
     GT_TRY(std::string bytes, read_document(ctx, file));
@@ -67,8 +92,8 @@ Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts
     v.new_label = std::filesystem::path(opts.files[1]).filename().string();
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
     notice::Options options;
-    options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    options.include_minor = true;
+    return scope_notice(notice::build_notice(old_doc, new_doc, changes, v, options), opts);
 }
 
 Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts) {
@@ -112,8 +137,8 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     v.fallback_date = to.retrieved_at;
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
     notice::Options options;
-    options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    options.include_minor = true;
+    return scope_notice(notice::build_notice(old_doc, new_doc, changes, v, options), opts);
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
@@ -125,6 +150,8 @@ Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
         return input_error("notice: at most ID FROM TO");
     // Check the format before any work, so that a typo fails fast.
     GT_CHECK(render(notice::Notice{}, opts));
+    if (opts.table && opts.format != "md" && opts.format != "markdown")
+        return input_error("--table does nothing without --format md");
     Result<notice::Notice> n =
         opts.files.empty() ? notice_from_store(ctx, opts) : notice_from_files(ctx, opts);
     if (!n.ok())
@@ -160,8 +187,16 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
         ->type_name("FORMAT")
         ->default_str("text");
     sub->add_flag("--table", opts->table, "Markdown: a \"Where | What\" table instead of a list");
-    sub->add_flag("--include-minor", opts->include_minor,
-                  "Also list minor changes (typographic and punctuation only)");
+    auto* minor = sub->add_flag("--include-minor", opts->include_minor,
+                                "Also list minor changes (typographic and punctuation only)");
+    sub->add_flag("--major-only", opts->major_only,
+                  "Only major changes, and no line counting the minor ones left out")
+        ->excludes(minor);
+    sub->add_option("--section", opts->sections,
+                    "Only changes under a section whose heading (or heading path, joined by "
+                    "\" > \") matches GLOB, case-insensitively; repeatable")
+        ->type_name("GLOB")
+        ->allow_extra_args(false);
     sub->add_option("--out", opts->out, "Write to FILE instead of standard output")
         ->type_name("FILE");
     sub->callback(
