@@ -308,8 +308,10 @@ TEST_CASE("adjacent changes in one section share one header", "[diff][render]") 
     // Glossary, then Appendix B, then Glossary again: three headers for four changes.
     CHECK(count_of(out, "\u00a7 Appendix A > Glossary\n") == 2);
     CHECK(count_of(out, "\u00a7 Appendix B\n") == 1);
-    CHECK(count_of(out, "amended:") == 4);
-    CHECK(out.find("amended: Appendix") == std::string::npos); // no section in change headers
+    // No section in the change headers: a change with no page or paragraph is headed by its
+    // kind alone ("amended", not "amended:" with nothing after it).
+    CHECK(count_of(out, "\namended\n") == 4);
+    CHECK(out.find("amended:") == std::string::npos);
     std::string sbs = draw(render::render_side_by_side, set, {});
     CHECK(count_of(sbs, "\u00a7 Appendix A > Glossary\n") == 2);
 }
@@ -412,6 +414,35 @@ TEST_CASE("stat keeps the headings that tell changes apart", "[diff][render]") {
     CHECK(out.find("During the inspection > Observation") != std::string::npos);
     for (const auto& line : lines_of(out))
         CHECK(text::display_width(line) <= 80);
+}
+
+TEST_CASE("stat shortens a long heading at a word and keeps the counts near the text",
+          "[diff][render]") {
+    std::string title = "Early years inspection handbook for Ofsted-registered provision";
+    model::Document a, b;
+    a.blocks = {para("One two three.", {title}), para("Four five six.", {title, "Short"})};
+    b.blocks = {para("One two four.", {title}), para("Four five seven.", {title, "Short"})};
+    render::DiffStyle style;
+    style.width = 60;
+    std::string out = draw(render::render_stat, diff::compare(a, b), style);
+    INFO(out);
+    // The title does not fit in 60 columns: its last whole words ("... for Ofsted-registered
+    // provision"), never the end of a word.
+    bool cut_at_word = false;
+    for (const auto& line : lines_of(out)) {
+        CHECK(text::display_width(line) <= 60);
+        if (auto at = line.find("..."); at != std::string::npos && line.find("amended") == 2) {
+            cut_at_word = line.compare(at, 4, "... ") == 0;
+            CHECK(cut_at_word);
+        }
+    }
+    CHECK(cut_at_word);
+    // At 200 columns the counts follow the longest location, not the right edge.
+    style.width = 200;
+    out = draw(render::render_stat, diff::compare(a, b), style);
+    for (const auto& line : lines_of(out))
+        if (line.find("+1 -1") != std::string::npos)
+            CHECK(text::display_width(line) < 100);
 }
 
 TEST_CASE("diff, notice and show refuse options that do nothing", "[diff][cli]") {

@@ -57,9 +57,10 @@ void write_paged(Context& ctx, const std::string& text, bool use_pager,
     if (const char* pager = std::getenv("PAGER"))
         command = pager;
     // less starts at the first line matching the pattern, and n / N search for the next and the
-    // previous one (the pattern is ours and never holds a single quote).
+    // previous one (the pattern is ours and never holds a single quote). The match is put on the
+    // 4th line of the screen (-j4), so the section header printed above a change stays in view.
     if (!search_pattern.empty() && (command == "less" || command.rfind("less ", 0) == 0))
-        command += " '--pattern=" + std::string(search_pattern) + "'";
+        command += " -j4 '--pattern=" + std::string(search_pattern) + "'";
     if (!use_pager || !ctx.out_is_terminal || command.empty() || command == "cat") {
         ctx.out << text;
         return;

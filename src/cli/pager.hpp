@@ -30,7 +30,7 @@ std::size_t terminal_width(const Context& ctx);
 // Write text to ctx.out, through $PAGER (else `less -FRX`) when use_pager and ctx.out_is_terminal.
 // An empty $PAGER or "cat" means no pager; if the pager cannot be started the text goes to
 // ctx.out directly. With a search_pattern and less as the pager, less is started on the first
-// match and n / N jump between matches (--navigate).
+// match and n / N jump between matches (--navigate), each shown on the screen's 4th line.
 void write_paged(Context& ctx, const std::string& text, bool use_pager,
                  std::string_view search_pattern = {});
 

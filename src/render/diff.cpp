@@ -594,7 +594,8 @@ void write_section_header(std::ostream& out, const std::vector<std::string>& sec
     write_words_hanging(out, b.take(), style, "");
 }
 
-// "amended: Page 26 - paragraph 48" (the section is in the group header when `grouped`).
+// "amended: Page 26 - paragraph 48" (the section is in the group header when `grouped`), or
+// "amended" alone when the change has no place of its own.
 void write_header(std::ostream& out, const Change& c, const DiffStyle& style, bool grouped) {
     std::string kind(diff::kind_name(c.kind));
     std::string rest;
@@ -606,8 +607,10 @@ void write_header(std::ostream& out, const Change& c, const DiffStyle& style, bo
             a.section.clear();
         rest = location(a);
     }
+    // A change with no page or paragraph of its own (under a GOV.UK page's title) is headed by
+    // its kind alone: "amended", not "amended:" with nothing after it.
     WordBuilder b(false);
-    b.text(kind + ":", kind_style(c.kind));
+    b.text(rest.empty() ? kind : kind + ":", kind_style(c.kind));
     if (!rest.empty()) {
         b.space();
         b.text(rest, Style::location);
@@ -694,7 +697,13 @@ std::string keep_end(const std::string& s, std::size_t room) {
         if (text::display_width(cut) <= room)
             return cut;
     }
-    // A single long heading: its last characters.
+    // A single long heading: its last whole words.
+    for (std::size_t sp = s.find(' '); sp != std::string::npos; sp = s.find(' ', sp + 1)) {
+        std::string cut = "..." + s.substr(sp);
+        if (text::display_width(cut) <= room)
+            return cut;
+    }
+    // One word longer than the room: its last characters.
     std::vector<std::size_t> starts;
     for (std::size_t i = 0; i < s.size();) {
         starts.push_back(i);
@@ -982,6 +991,18 @@ void render_stat(std::ostream& out, const diff::ChangeSet& set, const DiffStyle&
             counts_width = std::max(counts_width, std::to_string(cs.words_added).size() +
                                                       std::to_string(cs.words_removed).size() + 3);
     }
+    // First every line's location and counts, then the lines, with the counts in one column just
+    // after the longest location (not at the far edge of a wide terminal).
+    struct StatLine {
+        const Change* change;
+        std::string where;
+        std::size_t plus, minus;
+        bool counts;
+    };
+    std::vector<StatLine> lines;
+    std::size_t longest = 0;
+    std::size_t fixed = 2 + 11 + (counts_width ? counts_width + 2 : 0);
+    std::size_t room = style.width > fixed + 10 ? style.width - fixed : 10;
     for (const Change& c : set.changes) {
         std::string kind(diff::kind_name(c.kind));
         std::string where, head_part, tail_part;
@@ -1005,13 +1026,9 @@ void render_stat(std::ostream& out, const diff::ChangeSet& set, const DiffStyle&
         one.changes.push_back(c);
         diff::Stats cs = diff::stats(one);
         std::size_t plus = cs.words_added, minus = cs.words_removed;
-        std::string counts;
-        if (c.kind != ChangeKind::renumbered && (plus || minus))
-            counts = "+" + std::to_string(plus) + " -" + std::to_string(minus);
+        bool counts = c.kind != ChangeKind::renumbered && (plus || minus);
         // Keep each line within the width: shorten the location from the front of its section
         // path (the headings nearest the change tell changes apart), never the counts.
-        std::size_t fixed = 2 + 11 + (counts_width ? counts_width + 2 : 0);
-        std::size_t room = style.width > fixed + 10 ? style.width - fixed : 10;
         if (text::display_width(where) > room) {
             std::size_t hw = text::display_width(head_part);
             if (!tail_part.empty() && hw + 16 <= room)
@@ -1019,6 +1036,15 @@ void render_stat(std::ostream& out, const diff::ChangeSet& set, const DiffStyle&
             else
                 where = keep_end(where, room);
         }
+        if (counts)
+            longest = std::max(longest, text::display_width(where));
+        lines.push_back({&c, std::move(where), plus, minus, counts});
+    }
+    for (const StatLine& line : lines) {
+        const Change& c = *line.change;
+        std::string kind(diff::kind_name(c.kind));
+        const std::string& where = line.where;
+        std::size_t plus = line.plus, minus = line.minus;
         out << "  ";
         std::string padded = kind + std::string(kind.size() < 11 ? 11 - kind.size() : 1, ' ');
         std::string code = theme ? sgr(*theme, kind_style(c.kind)) : "";
@@ -1027,14 +1053,14 @@ void render_stat(std::ostream& out, const diff::ChangeSet& set, const DiffStyle&
         else
             out << padded;
         out << where;
-        if (!counts.empty()) {
+        if (line.counts) {
             std::size_t used = text::display_width(where);
-            out << std::string(room > used ? room - used + 2 : 2, ' ');
+            out << std::string(longest > used ? longest - used + 2 : 2, ' ');
             if (theme)
                 out << sgr(*theme, Style::kind_added) << "+" << plus << "\x1b[0m "
                     << sgr(*theme, Style::kind_removed) << "-" << minus << "\x1b[0m";
             else
-                out << counts;
+                out << "+" << plus << " -" << minus;
         }
         out << '\n';
     }

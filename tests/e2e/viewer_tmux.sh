@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The diff viewer on a real terminal: guidetrack runs inside tmux at 80 and 200 columns, and what
 # tmux shows (capture-pane -e: text and attributes) is compared byte for byte with
-# tests/golden/viewer/. Cases: Working Together 2023 with its four February 2024 places put back,
-# and two GOV.UK pairs. Views: inline, side by side, --stat, --unified; colour (TERM=xterm-256color),
-# NO_COLOR=1, and a monochrome TERM (vt100).
+# tests/golden/viewer/. Cases: the bundled sample (v1 -> v2, v2 -> v3; always run), and with
+# $GUIDETRACK_CORPUS Working Together 2023 with its four February 2024 places put back and two
+# GOV.UK pairs. Views: inline, side by side, --stat, --unified; colour (TERM=xterm-256color),
+# NO_COLOR=1, and a monochrome TERM (vt100). Skipped (exit 77) without tmux or less; without the
+# corpus only the sample part runs (and says so).
 #
 # Besides the byte comparison it checks what a reader needs on those screens:
 #   - without colour (NO_COLOR and TERM=vt100) every change is on the screen: one header per change
 #     of the JSON, and as many [- -] / {+ +} marks as removed / added runs;
 #   - a section header is never printed twice in a row (adjacent changes share it);
 #   - with --navigate in less, the first screen starts on the first change, `n` moves to the second
-#     and `N` back (tmux send-keys);
+#     and `N` back (tmux send-keys), with the change's section header still on the screen above it;
 #   - `diff --section 'Part one*'` on KCSIE (a second version made by editing its stored text in
 #     Part one and in Part two) shows the Part one change only.
 #
@@ -22,14 +24,15 @@ src="$2"
 mode="${3:-compare}"
 golden="$src/tests/golden/viewer"
 
-corpus="${GUIDETRACK_CORPUS:-}"
-if [ -z "$corpus" ] || [ ! -d "$corpus/govuk" ] || [ ! -d "$corpus/wt2023" ]; then
-    echo "SKIPPED: GUIDETRACK_CORPUS is not set or missing; viewer screens not checked"
-    exit 77
-fi
 for tool in tmux less python3; do
     command -v "$tool" >/dev/null || { echo "SKIPPED: $tool is not installed (scripts/setup.sh --test)"; exit 77; }
 done
+corpus="${GUIDETRACK_CORPUS:-}"
+have_corpus=1
+if [ -z "$corpus" ] || [ ! -d "$corpus/govuk" ] || [ ! -d "$corpus/wt2023" ]; then
+    have_corpus=0
+    echo "SKIPPED (part): GUIDETRACK_CORPUS is not set or missing; only the sample's screens are checked"
+fi
 
 work="$(mktemp -d)"
 sock="$work/tmux.sock"
@@ -43,23 +46,37 @@ cd "$work"
 export LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME=/nonexistent-guidetrack-config
 unset PAGER GUIDETRACK_CONFIG NO_COLOR COLUMNS || true
 
+# A server whose windows keep a long scrollback (history-limit applies to windows made after it
+# is set), kept alive by one idle session.
+tm new-session -d -s keep "sleep 3600"
+tm set-option -g history-limit 50000
+
 # The inputs, at fixed names so that no path reaches the screens.
-v() { ls "$corpus/govuk/$1/versions/$(printf %03d "$2")_"*.html | head -1; }
-mkdir -p in/wt in/early-years in/section8
-wt="$corpus/wt2023/Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf"
-GUIDETRACK_STORE="$work/wt-store" "$gt" track wt --title WT --format pdf >/dev/null
-GUIDETRACK_STORE="$work/wt-store" "$gt" snapshot wt "$wt" --date 2024-02-23 >/dev/null
-GUIDETRACK_STORE="$work/wt-store" "$gt" show wt >in/wt/new.md
-bash "$src/tests/golden/wt2023_revert.sh" <in/wt/new.md >in/wt/old.md
-ey="ofsted_early_years_handbook/handbook-september-2021"
-cp "$(v $ey 1)" in/early-years/old.html
-cp "$(v $ey 2)" in/early-years/new.html
-s8="ofsted_section8_handbook/school-inspection-handbook-section-8"
-cp "$(v $s8 1)" in/section8/old.html
-cp "$(v $s8 2)" in/section8/new.html
-cases=(wt early-years section8)
+sample="$src/snapshots/sample"
+mkdir -p in/sample-a in/sample-b
+cp "$sample/v1.md" in/sample-a/old.md
+cp "$sample/v2.md" in/sample-a/new.md
+cp "$sample/v2.md" in/sample-b/old.md
+cp "$sample/v3.md" in/sample-b/new.md
+cases=(sample-a sample-b)
+if [ "$have_corpus" = 1 ]; then
+    v() { ls "$corpus/govuk/$1/versions/$(printf %03d "$2")_"*.html | head -1; }
+    mkdir -p in/wt in/early-years in/section8
+    wt="$corpus/wt2023/Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf"
+    GUIDETRACK_STORE="$work/wt-store" "$gt" track wt --title WT --input-format pdf >/dev/null
+    GUIDETRACK_STORE="$work/wt-store" "$gt" snapshot wt "$wt" --date 2024-02-23 >/dev/null
+    GUIDETRACK_STORE="$work/wt-store" "$gt" show wt >in/wt/new.md
+    bash "$src/tests/golden/wt2023_revert.sh" <in/wt/new.md >in/wt/old.md
+    ey="ofsted_early_years_handbook/handbook-september-2021"
+    cp "$(v $ey 1)" in/early-years/old.html
+    cp "$(v $ey 2)" in/early-years/new.html
+    s8="ofsted_section8_handbook/school-inspection-handbook-section-8"
+    cp "$(v $s8 1)" in/section8/old.html
+    cp "$(v $s8 2)" in/section8/new.html
+    cases+=(wt early-years section8)
+fi
 files() { echo "in/$1/old.${2} in/$1/new.${2}"; }
-ext() { [ "$1" = wt ] && echo md || echo html; }
+ext() { case "$1" in wt | sample-*) echo md ;; *) echo html ;; esac; }
 
 # screen NAME WIDTH HEIGHT ENV COMMAND: run COMMAND in a fresh tmux window of WIDTH x HEIGHT
 # with the environment ENV, wait for it to finish, and keep everything it showed (scrollback
@@ -71,7 +88,6 @@ screen() {
     mkdir -p "$(dirname "$out/$name")"
     tm new-session -d -s "s$n" -x "$width" -y "$height" \
         "cd '$work' && env -u COLUMNS $env $cmd; tmux -S '$sock' wait-for -S done$n; sleep 3600"
-    tm set-option -t "s$n" history-limit 20000 >/dev/null
     tm wait-for "done$n"
     tm capture-pane -t "s$n" -e -p -S - -E - | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$out/$name"
     tm kill-session -t "s$n"
@@ -117,7 +133,7 @@ for case in cases:
         where = f"{case}/{variant}"
         assert "\x1b" not in screen, f"{where}: colour codes without colour"
         lines = screen.split("\n")
-        headers = [l for l in lines if re.match(r"(%s): " % "|".join(kinds), l) or l in [k + ":" for k in kinds]]
+        headers = [l for l in lines if re.match(r"(%s)(: |$)" % "|".join(kinds), l)]
         assert len(headers) == len(changes), f"{where}: {len(headers)} change headers, {len(changes)} changes"
         # Marks can be split over two lines when a word is broken: count the openers.
         assert screen.count("[-") >= removed_runs, f"{where}: {screen.count('[-')} [- marks, {removed_runs} removed runs"
@@ -127,7 +143,7 @@ for case in cases:
             if l.startswith("\u00a7 "):
                 text = l
                 j = i + 1
-                while j < len(lines) and lines[j].startswith("  ") and not re.match(r"\s*(%s):" % "|".join(kinds), lines[j]):
+                while j < len(lines) and lines[j].startswith("  ") and not re.match(r"\s*(%s)(: |$)" % "|".join(kinds), lines[j]):
                     text += " " + lines[j].strip()
                     j += 1
                 sections.append(text)
@@ -136,37 +152,61 @@ for case in cases:
         print(f"viewer: {where}: {len(changes)} changes, {len(sections)} section headers, marks {screen.count('[-')}/{screen.count('{+')}")
 EOF
 
-# --navigate: less starts on the first change; n goes to the next, N back.
-nav_top() { tm capture-pane -t nav -p | head -1; }
-tm new-session -d -s nav -x 80 -y 24 "cd '$work' && env -u COLUMNS TERM=xterm-256color NO_COLOR=1 $gt diff --files $(files wt md) --navigate; sleep 3600"
-wait_top() { # PATTERN: until the top line matches (less has drawn), at most ~10 s
-    for _ in $(seq 100); do
-        nav_top | grep -q -- "$1" && return 0
-        sleep 0.1
-    done
-    tm capture-pane -t nav -p >&2
-    fail "--navigate: top line never matched '$1' (last: $(nav_top))"
+# --navigate: less starts on the first change; n goes to the next, N back. less puts the change
+# on the 4th line of the screen (-j4), so that the section header above it stays in view.
+# navigate CASE EXT: the case's inline view in less, in an 80x24 window.
+navigate() {
+    local c="$1" e="$2"
+    tm new-session -d -s "nav-$c" -x 80 -y 24 \
+        "cd '$work' && env -u COLUMNS TERM=xterm-256color NO_COLOR=1 $gt diff --files $(files "$c" "$e") --navigate; sleep 3600"
+    mapfile -t headers < <(grep -E '^(added|removed|amended|moved|renumbered)(: |$)' "$out/$c/inline-80-nocolour.txt")
+    [ "${#headers[@]}" -ge 3 ] || fail "$c --navigate: fewer than 3 changes to navigate"
+    # on K: wait until line 4 of the screen is change K's header (at most ~10 s); if the change
+    # opens a section, that section's header must be on the screen above it.
+    on() {
+        local k="$1" screen=""
+        for _ in $(seq 100); do
+            screen="$(tm capture-pane -t "nav-$c" -p)"
+            if [ "$(sed -n 4p <<<"$screen")" = "» ${headers[$k]}" ]; then
+                python3 - "$out/$c/inline-80-nocolour.txt" "$k" "$screen" <<'EOF' || fail "$c --navigate: change $k"
+import re, sys
+view = open(sys.argv[1], encoding="utf-8").read().split("\n")
+k, screen = int(sys.argv[2]), sys.argv[3].split("\n")
+heads = [i for i, l in enumerate(view) if re.match(r"(added|removed|amended|moved|renumbered)(: |$)", l)]
+at = heads[k]
+sections = [i for i in range(at) if view[i].startswith("\u00a7 ")]
+if sections and all(not view[i].strip() == "" for i in range(sections[-1], at)):
+    want = view[sections[-1]]
+    assert want in screen[:3], f"section header {want!r} is not on the screen above change {k}:\n" + "\n".join(screen)
+EOF
+                return 0
+            fi
+            sleep 0.1
+        done
+        printf '%s\n' "$screen" >&2
+        fail "$c --navigate: line 4 never showed '» ${headers[$k]}'"
+    }
+    on 0
+    tm capture-pane -t "nav-$c" -p >"$out/$c/navigate-80-first.txt"
+    tm send-keys -t "nav-$c" n
+    on 1
+    tm capture-pane -t "nav-$c" -p >"$out/$c/navigate-80-n.txt"
+    tm send-keys -t "nav-$c" n
+    on 2
+    tm send-keys -t "nav-$c" N
+    on 1
+    tm send-keys -t "nav-$c" q
+    echo "viewer: $c --navigate: less opened on '${headers[0]}', n -> '${headers[1]}', n -> '${headers[2]}', N back"
+    tm kill-session -t "nav-$c"
 }
-mapfile -t nav_headers < <(grep -E '^(added|removed|amended|moved|renumbered):' "$out/wt/inline-80-nocolour.txt")
-[ "${#nav_headers[@]}" -ge 3 ] || fail "--navigate: fewer than 3 changes to navigate"
-wait_top "^» ${nav_headers[0]}"
-tm capture-pane -t nav -p >"$out/wt/navigate-80-first.txt"
-tm send-keys -t nav n
-wait_top "^» ${nav_headers[1]}"
-tm capture-pane -t nav -p >"$out/wt/navigate-80-n.txt"
-tm send-keys -t nav n
-wait_top "^» ${nav_headers[2]}"
-tm send-keys -t nav N
-wait_top "^» ${nav_headers[1]}"
-tm send-keys -t nav q
-echo "viewer: --navigate: less opened on '${nav_headers[0]}', n -> '${nav_headers[1]}', n -> '${nav_headers[2]}', N back"
-tm kill-session -t nav
+navigate sample-a md
+if [ "$have_corpus" = 1 ]; then navigate wt md; fi
 
 # --section on KCSIE: a second version with one edit in Part one and one in Part two.
 kcsie="$corpus/kcsie2024/Keeping_children_safe_in_education_2024.pdf"
-if [ -f "$kcsie" ]; then
+if [ "$have_corpus" = 1 ] && [ -f "$kcsie" ]; then
     export GUIDETRACK_STORE="$work/kcsie-store"
-    "$gt" track kcsie --title KCSIE --format pdf >/dev/null
+    "$gt" track kcsie --title KCSIE --input-format pdf >/dev/null
     "$gt" snapshot kcsie "$kcsie" --label 2024 --date 2024-09-01 >/dev/null
     "$gt" show kcsie >kcsie-2024.md
     python3 - kcsie-2024.md kcsie-edited.md <<'EOF'
@@ -186,7 +226,7 @@ for i, line in enumerate(lines):
 assert all(done.values()), f"could not edit both parts: {done}"
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
 EOF
-    "$gt" snapshot kcsie kcsie-edited.md --format md --label 2024-edited --date 2024-09-02 >/dev/null
+    "$gt" snapshot kcsie kcsie-edited.md --input-format md --label 2024-edited --date 2024-09-02 >/dev/null
     set +e
     "$gt" diff kcsie --no-pager >"$out/kcsie-all.txt"
     all_rc=$?
@@ -204,16 +244,23 @@ EOF
 fi
 
 # Golden screens (the navigation screens and KCSIE outputs are checked above, not kept).
-rm -f "$out"/wt/navigate-* "$out"/kcsie-*
+rm -f "$out"/*/navigate-* "$out"/kcsie-*
+# Only the cases that ran are compared or rewritten (without the corpus: the sample's).
 if [ "$mode" = "--refresh" ]; then
-    rm -rf "${golden:?}"
-    mkdir -p "$golden"
-    cp -r "$out"/. "$golden"/
-    echo "viewer: refreshed $(find "$golden" -type f | wc -l) screens; read git diff tests/golden/viewer"
+    for c in "${cases[@]}"; do
+        rm -rf "${golden:?}/$c"
+        mkdir -p "$golden/$c"
+        cp -r "$out/$c"/. "$golden/$c"/
+    done
+    echo "viewer: refreshed $(find "$out" -type f | wc -l) screens (${cases[*]}); read git diff tests/golden/viewer"
     exit 0
 fi
-if diff -ru "$golden" "$out" >"$work/viewer.diff"; then
-    echo "viewer: $(find "$out" -type f | wc -l) screens match"
+rc=0
+for c in "${cases[@]}"; do
+    diff -ru "$golden/$c" "$out/$c" >>"$work/viewer.diff" || rc=1
+done
+if [ "$rc" = 0 ]; then
+    echo "viewer: $(find "$out" -type f | wc -l) screens match (${cases[*]})"
     exit 0
 fi
 head -c 20000 "$work/viewer.diff"
