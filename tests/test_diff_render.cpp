@@ -5,7 +5,10 @@
 #include "guidetrack/render/diff.hpp"
 #include "guidetrack/render/diff_json.hpp"
 #include "guidetrack/text/text.hpp"
+#include "pdfgen.hpp"
 #include "testutil.hpp"
+
+#include "app.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -501,4 +504,41 @@ TEST_CASE("diff and notice --section scope the sample", "[diff][cli]") {
     CHECK(notice.code == 0);
     auto full = gt_test::run_cli({"notice", "--files", v1, v2});
     CHECK(notice.out.size() < full.out.size());
+}
+
+TEST_CASE("show --original never writes a binary original to a terminal", "[diff][cli]") {
+    gt_test::TempDir tmp;
+    std::string store = (tmp / "store").string();
+    pdfgen::Flow flow;
+    flow.heading("Sample guidance", 16);
+    flow.paragraph("Schools should name a designated safeguarding lead.", "1");
+    std::string pdf = flow.pdf();
+    std::string pdf_path = (tmp / "guidance.pdf").string();
+    gt_test::write_file(pdf_path, pdf);
+    auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", store});
+        return gt_test::run_cli(args);
+    };
+    REQUIRE(cli({"init"}).code == 0);
+    REQUIRE(cli({"track", "doc", "--title", "Doc", "--input-format", "pdf"}).code == 0);
+    REQUIRE(cli({"snapshot", "doc", pdf_path, "--label", "v1"}).code == 0);
+
+    // On a terminal: refused, with the way out named, and nothing written.
+    std::istringstream in;
+    std::ostringstream out, err;
+    cli::Context ctx{in, out, err, true, {}};
+    std::vector<const char*> argv{"guidetrack", "--store", store.c_str(),
+                                  "show",       "doc",     "--original"};
+    CHECK(cli::run(static_cast<int>(argv.size()), argv.data(), ctx) == 2);
+    CHECK(out.str().empty());
+    INFO(err.str());
+    CHECK(err.str().find("binary") != std::string::npos);
+    CHECK(err.str().find("--out") != std::string::npos);
+    // With --out, and to a pipe or file: the bytes as retrieved.
+    std::string copy = (tmp / "copy.pdf").string();
+    CHECK(cli({"show", "doc", "--original", "--out", copy}).code == 0);
+    CHECK(gt_test::read_file(copy) == pdf);
+    CHECK(cli({"show", "doc", "--original"}).out == pdf);
+    // --section does nothing with --original: an error, not a silently whole original.
+    CHECK(cli({"show", "doc", "--original", "--section", "Sample*"}).code == 2);
 }
