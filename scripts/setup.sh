@@ -10,10 +10,11 @@ packages=(
   help2man
   zlib1g-dev libqpdf-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
 )
-# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux,
-# qpdf to encrypt PDFs for the hostile-input tests, an SMTP server for the notification tests).
+# Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and
+# less for the terminal viewer's tests, qpdf to encrypt PDFs for the hostile-input tests, an SMTP
+# server for the notification tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux python3 qpdf chromium python3-feedparser python3-aiosmtpd clang-format-14 clang-14 man-db bash-completion dpkg-dev)
+  packages+=(tmux less python3 qpdf chromium python3-feedparser python3-aiosmtpd clang-format-14 clang-14 man-db bash-completion dpkg-dev)
 fi
 
 missing=()

@@ -5,7 +5,10 @@
 #include "guidetrack/render/diff.hpp"
 #include "guidetrack/render/diff_json.hpp"
 #include "guidetrack/text/text.hpp"
+#include "pdfgen.hpp"
 #include "testutil.hpp"
+
+#include "app.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -80,14 +83,17 @@ TEST_CASE("inline view marks words without colour, colours them with it", "[diff
           std::string::npos);
     CHECK(out.find("moved: Paragraph 8") != std::string::npos);
     CHECK(out.find("from Paragraph 5") != std::string::npos);
+    // The moved paragraph is shown once, with both places.
+    CHECK(out.find("moved: ") == out.rfind("moved: "));
     CHECK(out.find("+ Each school should also appoint") != std::string::npos);
     CHECK(out.find("Paragraph 12 (was 11)") != std::string::npos);
 
     render::DiffStyle color;
     color.color = true;
     std::string colored = draw(render::render_inline, set, color);
-    CHECK(colored.find("\x1b[31;9m8\x1b[0m") != std::string::npos);
-    CHECK(colored.find("\x1b[32m9\x1b[0m") != std::string::npos);
+    // Default theme: removed struck through in orange, added underlined in blue.
+    CHECK(colored.find("\x1b[9;38;5;208m8\x1b[0m") != std::string::npos);
+    CHECK(colored.find("\x1b[4;38;5;33m9\x1b[0m") != std::string::npos);
     CHECK(colored.find("[-") == std::string::npos);
     CHECK(strip_ansi(colored).find("(see paragraph 8 9)") != std::string::npos);
 }
@@ -207,7 +213,7 @@ TEST_CASE("diff --files: exit codes, views and errors", "[diff][cli]") {
 
     auto colored = gt_test::run_cli({"diff", "--files", "--color=always", v2, v3});
     CHECK(colored.code == 1);
-    CHECK(colored.out.find("\x1b[32m9\x1b[0m") != std::string::npos);
+    CHECK(colored.out.find("\x1b[4;38;5;33m9\x1b[0m") != std::string::npos);
 
     auto json = gt_test::run_cli({"diff", "--files", "--json", v2, v3});
     REQUIRE(json.code == 1);
@@ -241,4 +247,298 @@ TEST_CASE("diff --files: exit codes, views and errors", "[diff][cli]") {
     auto bad = gt_test::run_cli({"diff", "--files", v1, (dir / "bad.txt").string()});
     CHECK(bad.code == 2);
     CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+}
+
+namespace {
+
+model::Block para(std::string text, std::vector<std::string> section, std::string number = "") {
+    model::Block b;
+    b.kind = model::BlockKind::paragraph;
+    b.text = std::move(text);
+    b.number = std::move(number);
+    b.section = std::move(section);
+    return b;
+}
+
+std::size_t count_of(const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("themes mark added and removed words apart from colour", "[diff][render]") {
+    for (const std::string& name : render::theme_names()) {
+        auto t = render::theme_by_name(name);
+        REQUIRE(t.ok());
+        INFO(name);
+        // Underline for added, strike-through for removed, in every theme.
+        CHECK((";" + t->added + ";").find(";4;") != std::string::npos);
+        CHECK((";" + t->removed + ";").find(";9;") != std::string::npos);
+        CHECK(t->added != t->removed);
+    }
+    // The default pair is not red / green.
+    auto d = render::theme_by_name("default");
+    CHECK(d->added.find("32") == std::string::npos);
+    CHECK(d->removed.find("31") == std::string::npos);
+    auto unknown = render::theme_by_name("neon");
+    REQUIRE(!unknown.ok());
+    CHECK(unknown.error().message.find("default, basic, classic, mono") != std::string::npos);
+
+    // mono keeps the markers in colour, so a change is visible without any hue or strike.
+    auto set = diff::compare(sample("v2.md"), sample("v3.md"));
+    render::DiffStyle style;
+    style.color = true;
+    style.theme = *render::theme_by_name("mono");
+    std::string out = draw(render::render_inline, set, style);
+    CHECK(out.find('\x1b') != std::string::npos);
+    CHECK(strip_ansi(out).find("(see paragraph [-8-]{+9+})") != std::string::npos);
+}
+
+TEST_CASE("adjacent changes in one section share one header", "[diff][render]") {
+    std::vector<std::string> glossary{"Appendix A", "Glossary"}, other{"Appendix B"};
+    model::Document a, b;
+    a.blocks = {para("Alpha one two three.", glossary), para("Beta one two three.", glossary),
+                para("Gamma one two three.", other), para("Delta one two three.", glossary)};
+    b.blocks = {para("Alpha one two four.", glossary), para("Beta one two four.", glossary),
+                para("Gamma one two four.", other), para("Delta one two four.", glossary)};
+    auto set = diff::compare(a, b);
+    REQUIRE(set.changes.size() == 4);
+    std::string out = draw(render::render_inline, set, {});
+    INFO(out);
+    // Glossary, then Appendix B, then Glossary again: three headers for four changes.
+    CHECK(count_of(out, "\u00a7 Appendix A > Glossary\n") == 2);
+    CHECK(count_of(out, "\u00a7 Appendix B\n") == 1);
+    // No section in the change headers: a change with no page or paragraph is headed by its
+    // kind alone ("amended", not "amended:" with nothing after it).
+    CHECK(count_of(out, "\namended\n") == 4);
+    CHECK(out.find("amended:") == std::string::npos);
+    std::string sbs = draw(render::render_side_by_side, set, {});
+    CHECK(count_of(sbs, "\u00a7 Appendix A > Glossary\n") == 2);
+}
+
+TEST_CASE("context is whole sentences that fit, more at wider terminals; -C wins",
+          "[diff][render]") {
+    std::string before = "The first sentence is here and it is long enough to matter to a reader "
+                         "of the guidance. ";
+    std::string middle = "Staff should tell the designated safeguarding lead at once about any "
+                         "concern they have.";
+    std::string after = " The third sentence follows on and also has quite a few words in it "
+                        "for the test.";
+    model::Document a, b;
+    a.blocks = {para(before + middle + after, {"Part one"})};
+    std::string changed = middle;
+    changed.replace(changed.find("at once"), 7, "without delay");
+    b.blocks = {para(before + changed + after, {"Part one"})};
+    auto set = diff::compare(a, b);
+    render::DiffStyle narrow;
+    narrow.width = 80;
+    std::string out = draw(render::render_inline, set, narrow);
+    INFO(out);
+    // The changed sentence whole, from its first word; the sentence before is cut.
+    std::string flat = out;
+    std::replace(flat.begin(), flat.end(), '\n', ' ');
+    while (flat.find("   ") != std::string::npos)
+        flat.replace(flat.find("   "), 3, " ");
+    CHECK(flat.find("... Staff should tell the designated safeguarding lead") != std::string::npos);
+    CHECK(flat.find("concern they have. ...") != std::string::npos);
+    CHECK(flat.find("first sentence") == std::string::npos);
+
+    render::DiffStyle wide;
+    wide.width = 200;
+    std::string wide_out = draw(render::render_inline, set, wide);
+    CHECK(wide_out.find("first sentence") != std::string::npos);
+    CHECK(wide_out.find("third sentence") != std::string::npos);
+
+    wide.context_words = 2;
+    std::string fixed = draw(render::render_inline, set, wide);
+    CHECK(
+        fixed.find("... designated safeguarding lead [-at once-]{+without delay+} about any ...") ==
+        std::string::npos);
+    CHECK(fixed.find("... safeguarding lead [-at once-]{+without delay+} about any ...") !=
+          std::string::npos);
+}
+
+TEST_CASE("navigate marks every change header", "[diff][render]") {
+    auto set = diff::compare(sample("v2.md"), sample("v3.md"));
+    render::DiffStyle style;
+    style.navigate = true;
+    std::string out = draw(render::render_inline, set, style);
+    std::size_t marked = 0;
+    for (const auto& line : lines_of(out))
+        if (line.rfind(std::string(render::navigate_marker), 0) == 0)
+            ++marked;
+    CHECK(marked == set.changes.size());
+}
+
+TEST_CASE("scope: sections by glob, major changes only", "[diff][render]") {
+    std::vector<std::string> p1{"Part one: Safeguarding information for all staff", "Early help"};
+    CHECK(render::section_matches(p1, "Part one*"));
+    CHECK(render::section_matches(p1, "part ONE*"));
+    CHECK(render::section_matches(p1, "Early help"));
+    CHECK(render::section_matches(p1, "Part one* > Early*"));
+    CHECK(!render::section_matches(p1, "Part two*"));
+    CHECK(!render::section_matches({}, "*"));
+
+    model::Document a, b;
+    a.blocks = {para("Words in part one here.", {"Part one"}),
+                para("Words in \"part two\" here.", {"Part two"}),
+                para("More words in part two.", {"Part two"})};
+    b.blocks = {para("Changed words in part one here.", {"Part one"}),
+                para("Words in \u201cpart two\u201d here.", {"Part two"}),
+                para("More words in part two, changed.", {"Part two"})};
+    auto set = diff::compare(a, b);
+    REQUIRE(set.changes.size() == 3);
+    CHECK(!render::is_minor(set.changes[0]));
+    CHECK(render::is_minor(set.changes[1])); // quotes only
+    render::Scope one;
+    one.sections = {"Part one*"};
+    auto scoped = render::scope_changes(set, one);
+    REQUIRE(scoped.changes.size() == 1);
+    CHECK(scoped.changes[0].new_block->text == "Changed words in part one here.");
+    render::Scope major;
+    major.major_only = true;
+    CHECK(render::scope_changes(set, major).changes.size() == 2);
+}
+
+TEST_CASE("stat keeps the headings that tell changes apart", "[diff][render]") {
+    std::string title = "Early years inspection handbook for Ofsted-registered provision";
+    model::Document a, b;
+    a.blocks = {para("One two three.", {title, "Before the inspection", "Clarification"}),
+                para("Four five six.", {title, "During the inspection", "Observation"})};
+    b.blocks = {para("One two four.", {title, "Before the inspection", "Clarification"}),
+                para("Four five seven.", {title, "During the inspection", "Observation"})};
+    std::string out = draw(render::render_stat, diff::compare(a, b), {});
+    INFO(out);
+    CHECK(out.find("in " + title + ":\n") != std::string::npos);
+    CHECK(out.find("Before the inspection > Clarification") != std::string::npos);
+    CHECK(out.find("During the inspection > Observation") != std::string::npos);
+    for (const auto& line : lines_of(out))
+        CHECK(text::display_width(line) <= 80);
+}
+
+TEST_CASE("stat shortens a long heading at a word and keeps the counts near the text",
+          "[diff][render]") {
+    std::string title = "Early years inspection handbook for Ofsted-registered provision";
+    model::Document a, b;
+    a.blocks = {para("One two three.", {title}), para("Four five six.", {title, "Short"})};
+    b.blocks = {para("One two four.", {title}), para("Four five seven.", {title, "Short"})};
+    render::DiffStyle style;
+    style.width = 60;
+    std::string out = draw(render::render_stat, diff::compare(a, b), style);
+    INFO(out);
+    // The title does not fit in 60 columns: its last whole words ("... for Ofsted-registered
+    // provision"), never the end of a word.
+    bool cut_at_word = false;
+    for (const auto& line : lines_of(out)) {
+        CHECK(text::display_width(line) <= 60);
+        if (auto at = line.find("..."); at != std::string::npos && line.find("amended") == 2) {
+            cut_at_word = line.compare(at, 4, "... ") == 0;
+            CHECK(cut_at_word);
+        }
+    }
+    CHECK(cut_at_word);
+    // At 200 columns the counts follow the longest location, not the right edge.
+    style.width = 200;
+    out = draw(render::render_stat, diff::compare(a, b), style);
+    for (const auto& line : lines_of(out))
+        if (line.find("+1 -1") != std::string::npos)
+            CHECK(text::display_width(line) < 100);
+}
+
+TEST_CASE("diff, notice and show refuse options that do nothing", "[diff][cli]") {
+    std::string v2 = sample_path("v2.md").string(), v3 = sample_path("v3.md").string();
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"diff", "--files", "--json", "--theme", "mono", v2, v3},
+             {"diff", "--files", "--json", "--color=always", v2, v3},
+             {"diff", "--files", "--json", "-C", "3", v2, v3},
+             {"diff", "--files", "--json", "-y", v2, v3},
+             {"diff", "--files", "--stat", "--navigate", v2, v3},
+             {"diff", "--files", "--navigate", "--no-pager", v2, v3},
+             {"diff", "--files", "-u", "--ignore-case", v2, v3},
+             {"diff", "--files", "--color=never", "--theme", "classic", v2, v3},
+             {"diff", "--files", "--theme", "neon", v2, v3},
+             {"notice", "--files", v2, v3, "--table"},
+             {"notice", "--files", v2, v3, "--major-only", "--include-minor"}}) {
+        auto r = gt_test::run_cli(args);
+        INFO(args[2] << " " << args[3] << ": " << r.err);
+        CHECK(r.code == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    auto table = gt_test::run_cli({"notice", "--files", v2, v3, "--table"});
+    CHECK(table.err == "guidetrack: --table does nothing without --format md\n");
+    CHECK(gt_test::run_cli({"notice", "--files", v2, v3, "--table", "--format", "md"}).code == 0);
+}
+
+TEST_CASE("diff and notice --section scope the sample", "[diff][cli]") {
+    std::string v1 = sample_path("v1.md").string(), v2 = sample_path("v2.md").string();
+    auto all = gt_test::run_cli({"diff", "--files", "--json", v1, v2});
+    auto all_j = nlohmann::json::parse(all.out);
+    REQUIRE(all_j["changes"].size() >= 2);
+    // The first change's innermost heading, as a glob.
+    std::string heading;
+    for (const auto& c : all_j["changes"])
+        if (!c["new"].is_null() && !c["new"]["section"].empty()) {
+            heading = c["new"]["section"].back();
+            break;
+        }
+    REQUIRE(!heading.empty());
+    auto some = gt_test::run_cli({"diff", "--files", "--json", "--section", heading, v1, v2});
+    auto some_j = nlohmann::json::parse(some.out);
+    CHECK(some_j["changes"].size() >= 1);
+    CHECK(some_j["changes"].size() <= all_j["changes"].size());
+    for (const auto& c : some_j["changes"]) {
+        bool in = false;
+        for (const char* side : {"old", "new"})
+            if (!c[side].is_null())
+                for (const auto& h : c[side]["section"])
+                    in = in || h == heading;
+        CHECK(in);
+    }
+    auto none = gt_test::run_cli({"diff", "--files", "--section", "No such section*", v1, v2});
+    CHECK(none.code == 0);
+    CHECK(none.out.find("No changes.") != std::string::npos);
+    auto notice = gt_test::run_cli({"notice", "--files", v1, v2, "--section", "No such*"});
+    CHECK(notice.code == 0);
+    auto full = gt_test::run_cli({"notice", "--files", v1, v2});
+    CHECK(notice.out.size() < full.out.size());
+}
+
+TEST_CASE("show --original never writes a binary original to a terminal", "[diff][cli]") {
+    gt_test::TempDir tmp;
+    std::string store = (tmp / "store").string();
+    pdfgen::Flow flow;
+    flow.heading("Sample guidance", 16);
+    flow.paragraph("Schools should name a designated safeguarding lead.", "1");
+    std::string pdf = flow.pdf();
+    std::string pdf_path = (tmp / "guidance.pdf").string();
+    gt_test::write_file(pdf_path, pdf);
+    auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--store", store});
+        return gt_test::run_cli(args);
+    };
+    REQUIRE(cli({"init"}).code == 0);
+    REQUIRE(cli({"track", "doc", "--title", "Doc", "--input-format", "pdf"}).code == 0);
+    REQUIRE(cli({"snapshot", "doc", pdf_path, "--label", "v1"}).code == 0);
+
+    // On a terminal: refused, with the way out named, and nothing written.
+    std::istringstream in;
+    std::ostringstream out, err;
+    cli::Context ctx{in, out, err, true, {}};
+    std::vector<const char*> argv{"guidetrack", "--store", store.c_str(),
+                                  "show",       "doc",     "--original"};
+    CHECK(cli::run(static_cast<int>(argv.size()), argv.data(), ctx) == 2);
+    CHECK(out.str().empty());
+    INFO(err.str());
+    CHECK(err.str().find("binary") != std::string::npos);
+    CHECK(err.str().find("--out") != std::string::npos);
+    // With --out, and to a pipe or file: the bytes as retrieved.
+    std::string copy = (tmp / "copy.pdf").string();
+    CHECK(cli({"show", "doc", "--original", "--out", copy}).code == 0);
+    CHECK(gt_test::read_file(copy) == pdf);
+    CHECK(cli({"show", "doc", "--original"}).out == pdf);
+    // --section does nothing with --original: an error, not a silently whole original.
+    CHECK(cli({"show", "doc", "--original", "--section", "Sample*"}).code == 2);
 }

@@ -12,6 +12,7 @@
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/notice/notice.hpp"
+#include "guidetrack/render/diff.hpp"
 #include "guidetrack/render/notice.hpp"
 #include "guidetrack/store/store.hpp"
 
@@ -36,11 +37,15 @@ struct NoticeOptions {
     bool include_minor = false;
     std::string detail = "summary";
     std::string out;
+    std::vector<std::string> sections; // --section: items under these headings only
+    bool major_only = false;
 };
 
 Result<notice::Options> notice_options(const NoticeOptions& opts) {
     notice::Options options;
-    options.include_minor = opts.include_minor;
+    // With --section, built with its minor items: scope_notice() leaves out those not asked
+    // for and counts them within the scope.
+    options.include_minor = opts.include_minor || !opts.sections.empty();
     if (opts.detail == "summary")
         options.detail = notice::Detail::summary;
     else if (opts.detail == "full")
@@ -48,6 +53,33 @@ Result<notice::Options> notice_options(const NoticeOptions& opts) {
     else
         return input_error("unknown --detail '" + opts.detail + "' (use summary or full)");
     return options;
+}
+
+// --section: keep the items with a part under one of the sections. The notice is built with
+// its minor items so that the count of minor items left out counts those in scope only.
+notice::Notice scope_notice(notice::Notice n, const NoticeOptions& opts) {
+    if (opts.sections.empty()) {
+        if (opts.major_only)
+            n.minor_omitted = 0;
+        return n;
+    }
+    std::vector<notice::NoticeItem> kept;
+    std::size_t minor_omitted = 0;
+    for (notice::NoticeItem& item : n.items) {
+        bool in = opts.sections.empty() || render::in_section(item.where.section, opts.sections);
+        for (const notice::Part& part : item.parts)
+            in = in || render::in_section(part.where.section, opts.sections);
+        if (!in)
+            continue;
+        if (!item.major && !opts.include_minor) {
+            ++minor_omitted;
+            continue;
+        }
+        kept.push_back(std::move(item));
+    }
+    n.items = std::move(kept);
+    n.minor_omitted = opts.major_only ? 0 : minor_omitted;
+    return n;
 }
 
 Result<model::Document> extract_file(Context& ctx, const std::string& file) {
@@ -86,7 +118,7 @@ Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts
     notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
     n.source = opts.files[1];
     n.generated_at = app::report_time();
-    return n;
+    return scope_notice(std::move(n), opts);
 }
 
 Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts) {
@@ -104,7 +136,7 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     GT_TRY(request.options, notice_options(opts));
     request.title = opts.title;
     GT_TRY(app::VersionNotice vn, app::notice_between(st, info, pair, request));
-    return std::move(vn.notice);
+    return scope_notice(std::move(vn.notice), opts);
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
@@ -117,6 +149,8 @@ Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
     // Check the format before any work, so that a typo fails fast.
     GT_CHECK(render(notice::Notice{}, opts));
     GT_CHECK(notice_options(opts));
+    if (opts.table && opts.format != "md" && opts.format != "markdown")
+        return input_error("--table does nothing without --format md");
     Result<notice::Notice> n =
         opts.files.empty() ? notice_from_store(ctx, opts) : notice_from_files(ctx, opts);
     if (!n.ok())
@@ -152,8 +186,16 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
         ->type_name("FORMAT")
         ->default_str("text");
     sub->add_flag("--table", opts->table, "Markdown: a \"Where | What\" table instead of a list");
-    sub->add_flag("--include-minor", opts->include_minor,
-                  "Also list minor changes (typographic and punctuation only)");
+    auto* minor = sub->add_flag("--include-minor", opts->include_minor,
+                                "Also list minor changes (typographic, case and punctuation only)");
+    sub->add_flag("--major-only", opts->major_only,
+                  "Only major changes, and no line counting the minor ones left out")
+        ->excludes(minor);
+    sub->add_option("--section", opts->sections,
+                    "Only changes under a section whose heading (or heading path, joined by "
+                    "\" > \") matches GLOB, case-insensitively; repeatable")
+        ->type_name("GLOB")
+        ->allow_extra_args(false);
     sub->add_option("--detail", opts->detail,
                     "summary (default: a wording change made throughout, a heavily revised section "
                     "and a long renumbering are one item each, their details in the JSON and HTML "

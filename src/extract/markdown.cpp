@@ -169,8 +169,23 @@ class InlineParser {
                 if (n == 0)
                     buf.push_back(c);
                 i += std::max<std::size_t>(n, 1);
-            } else if ((c == '[' || (c == '!' && i + 1 < s.size() && s[i + 1] == '[')) &&
-                       !(c == '[' && i + 1 < s.size() && s[i + 1] == '^')) {
+            } else if (c == '[' && i + 1 < s.size() && s[i + 1] == '^') {
+                // A footnote reference "[^20]": a reference in the model, not words (as the
+                // stored text writes it, so that `show` output reads back the same).
+                std::size_t close = s.find(']', i + 2);
+                std::string_view mark = close == std::string_view::npos
+                                            ? std::string_view()
+                                            : s.substr(i + 2, close - i - 2);
+                if (mark.empty() || mark.size() > 20 ||
+                    mark.find_first_of(" \t\n[") != std::string_view::npos) {
+                    buf.push_back(c);
+                    ++i;
+                    continue;
+                }
+                flush();
+                out_.footnote_ref(std::string(mark));
+                i = close + 1;
+            } else if (c == '[' || (c == '!' && i + 1 < s.size() && s[i + 1] == '[')) {
                 std::size_t n = link(s, i, buf, flush, allow_links);
                 if (n == 0) {
                     buf.push_back(c);

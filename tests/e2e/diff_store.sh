@@ -45,9 +45,20 @@ expect_code 2 "$gt" diff "Bad ID"
 
 # Colour: --color=always colours, NO_COLOR does not stop an explicit always, auto in a pipe never.
 expect_code 1 "$gt" diff sample --color=always
-grep -q $'\x1b\\[32m' "$tmp/out" || fail "--color=always"
+grep -q $'\x1b\\[4;38;5;33m' "$tmp/out" || fail "--color=always (default theme: blue underline for added)"
 expect_code 1 env NO_COLOR=1 "$gt" diff sample --color=auto
 if grep -q $'\x1b' "$tmp/out"; then fail "NO_COLOR"; fi
+
+# The configuration file's [diff] theme is the default theme; --theme wins; a bad name there is
+# an error naming the file.
+printf '[diff]\ntheme = "classic"\n' >"$tmp/config.toml"
+GUIDETRACK_CONFIG="$tmp/config.toml" expect_code 1 "$gt" diff sample --color=always
+grep -q $'\x1b\\[4;32m' "$tmp/out" || fail "[diff] theme = classic: no green underline"
+GUIDETRACK_CONFIG="$tmp/config.toml" expect_code 1 "$gt" diff sample --color=always --theme default
+grep -q $'\x1b\\[4;38;5;33m' "$tmp/out" || fail "--theme default over the config file's theme"
+printf '[diff]\ntheme = "light"\n' >"$tmp/config.toml"
+GUIDETRACK_CONFIG="$tmp/config.toml" expect_code 2 "$gt" diff sample --color=always
+grep -q "config.toml: \[diff\] theme: unknown theme 'light'" "$tmp/err" || { cat "$tmp/err"; fail "bad [diff] theme message"; }
 
 # The unified diff applies with a real git to the stored text of the old version.
 mkdir "$tmp/repo"

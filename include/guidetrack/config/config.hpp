@@ -13,7 +13,7 @@
 //     jobs = 4
 //     fail_on_new = false
 //     [diff]
-//     theme = "light"
+//     theme = "mono"
 //     [[notify]]
 //     type = "email"
 //     url = "smtp://127.0.0.1:2525"
