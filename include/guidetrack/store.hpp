@@ -88,6 +88,31 @@ struct SnapshotResult {
     VersionInfo version; // the new version, or (unchanged) the latest one
 };
 
+// A document whose branch, commit or metadata cannot be read: a corrupt or truncated ref file, a
+// missing object, a broken document.json. Listed apart so that nothing hides it.
+struct DamagedDocument {
+    std::string id;
+    std::string problem; // one line
+};
+
+struct Listing {
+    std::vector<DocumentInfo> documents;  // readable ones, sorted by ID
+    std::vector<DamagedDocument> damaged; // sorted by ID
+};
+
+// What `guidetrack fsck` found.
+struct FsckProblem {
+    std::string where;  // "refs/heads/doc", "doc@2024-01", "objects/pack/..."
+    std::string what;   // one line
+    std::string advice; // what to do about it, may be empty
+};
+struct FsckReport {
+    std::size_t documents = 0, versions = 0, tags = 0, reextracted = 0;
+    std::vector<FsckProblem> problems;
+    std::vector<FsckProblem> notes;   // not damage: e.g. a text that now extracts differently
+    std::vector<std::string> removed; // leftover temporary pack files removed
+};
+
 struct ReextractResult {
     std::string id;
     std::size_t versions = 0;         // versions re-extracted
@@ -111,7 +136,14 @@ class Store {
     // Add a document, or update its metadata (no commit when nothing changed).
     Result<void> track(const DocumentInfo& info);
     Result<DocumentInfo> document(std::string_view id) const; // input error if unknown
-    Result<std::vector<DocumentInfo>> documents() const;      // sorted by ID
+    // Sorted by ID. A damaged document is a runtime error naming it (see scan() and fsck()), so
+    // no command that walks documents skips one silently.
+    Result<std::vector<DocumentInfo>> documents() const;
+    // Every document, the damaged ones apart (for `list`).
+    Result<Listing> scan() const;
+    // Check the whole store: refs, tags, commits, trees, metadata; with reextract, also that each
+    // version's original still extracts to its stored text. Removes leftover temporary packs.
+    Result<FsckReport> fsck(bool reextract);
     Result<bool> has_document(std::string_view id) const;
 
     // Extract the original, and record it as a new version unless its text equals the latest's.
