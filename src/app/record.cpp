@@ -42,14 +42,24 @@ Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotReque
     return store.snapshot(req);
 }
 
+namespace {
+
+Result<model::Document> extract_stored(std::string_view original, std::string_view format) {
+    extract::Options opts;
+    auto f = extract::parse_format(format);
+    opts.format = f.ok() ? *f : extract::Format::automatic;
+    return extract::extract(original, opts);
+}
+
+} // namespace
+
 Result<store::ReextractResult> reextract(store::Store& store, std::string_view id) {
-    return store.reextract(
-        id, [](std::string_view original, std::string_view format) -> Result<model::Document> {
-            extract::Options opts;
-            auto f = extract::parse_format(format);
-            opts.format = f.ok() ? *f : extract::Format::automatic;
-            return extract::extract(original, opts);
-        });
+    return store.reextract(id, extract_stored);
+}
+
+Result<store::FsckReport> fsck(store::Store& store, bool reextract) {
+    return store.fsck(reextract ? store::Store::Extractor(extract_stored)
+                                : store::Store::Extractor());
 }
 
 } // namespace guidetrack::app

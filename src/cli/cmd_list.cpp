@@ -22,16 +22,31 @@ std::string pad(const std::string& s, std::size_t width) {
 
 Result<int> run_list(Context& ctx, const ListOptions& opts) {
     GT_TRY(auto store, open_store(ctx));
-    GT_TRY(auto docs, store.documents());
+    GT_TRY(auto listing, store.scan());
     struct Row {
         store::DocumentInfo doc;
         std::vector<store::VersionInfo> versions;
     };
     std::vector<Row> rows;
-    for (auto& d : docs) {
-        GT_TRY(auto vs, store.versions(d.id));
-        rows.push_back({std::move(d), std::move(vs)});
+    std::vector<store::DamagedDocument> damaged = std::move(listing.damaged);
+    for (auto& d : listing.documents) {
+        auto vs = store.versions(d.id);
+        if (!vs.ok()) {
+            damaged.push_back({d.id, vs.error().message});
+            continue;
+        }
+        rows.push_back({std::move(d), std::move(*vs)});
     }
+    std::sort(damaged.begin(), damaged.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    // A damaged document is listed, never skipped, and makes the exit code 3.
+    const int code = damaged.empty() ? exit_code::success : exit_code::runtime_error;
+    auto report_damage = [&] {
+        for (const auto& d : damaged)
+            ctx.err << "guidetrack: document '" << d.id << "' is damaged: " << d.problem << "\n";
+        if (!damaged.empty())
+            ctx.err << "guidetrack: run guidetrack fsck to check the whole store\n";
+    };
     if (opts.json) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& r : rows) {
@@ -47,14 +62,19 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
                 e["latest"] = version_to_json(r.versions.front());
             j.push_back(std::move(e));
         }
+        for (const auto& d : damaged)
+            j.push_back({{"id", d.id}, {"damaged", d.problem}});
         ctx.out << j.dump(2) << "\n";
-        return exit_code::success;
+        report_damage();
+        return code;
     }
-    if (rows.empty()) {
+    if (rows.empty() && damaged.empty()) {
         ctx.out << "No documents tracked yet: add one with guidetrack track ID --title TITLE\n";
         return exit_code::success;
     }
     std::size_t wi = 2, wl = 6;
+    for (const auto& d : damaged)
+        wi = std::max(wi, d.id.size());
     for (const auto& r : rows) {
         wi = std::max(wi, r.doc.id.size());
         if (!r.versions.empty())
@@ -72,7 +92,11 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
         ctx.out << pad(r.doc.id, wi + 2) << pad(label, wl + 2) << pad(date, 12)
                 << pad(std::to_string(r.versions.size()), 10) << r.doc.title << "\n";
     }
-    return exit_code::success;
+    for (const auto& d : damaged)
+        ctx.out << pad(d.id, wi + 2) << pad("DAMAGED", wl + 2) << pad("-", 12) << pad("-", 10)
+                << "(see guidetrack fsck)\n";
+    report_damage();
+    return code;
 }
 
 } // namespace

@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -286,10 +287,39 @@ Result<void> validate_label(std::string_view label) {
         return bad("ends with '.lock'");
     if (label == "latest")
         return bad("'latest' is reserved");
+    if (label.size() >= 4 && label.size() <= 40 && is_hex(label))
+        return bad("it looks like a commit id (add a letter outside a-f, e.g. 'v" +
+                   std::string(label) + "')");
     for (char c : label)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
             return bad("use letters, digits, '.', '_' and '-' only");
     return {};
+}
+
+std::vector<std::string> detail::branch_names_on_disk(const fs::path& store) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(store / "refs" / "heads", ec)) {
+        std::string name = e.path().filename().string();
+        if (e.is_regular_file(ec) && name.find('.') == std::string::npos)
+            out.push_back(name);
+    }
+    std::FILE* f = std::fopen((store / "packed-refs").c_str(), "re");
+    if (f) {
+        char line[512];
+        while (std::fgets(line, sizeof line, f)) {
+            std::string_view l(line);
+            auto at = l.find(" refs/heads/");
+            if (at == std::string_view::npos || l[0] == '#' || l[0] == '^')
+                continue;
+            std::string_view name = l.substr(at + 12);
+            while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+                name.remove_suffix(1);
+            out.emplace_back(name);
+        }
+        std::fclose(f);
+    }
+    return out;
 }
 
 // ----- Opening ---------------------------------------------------------------------------------
@@ -535,32 +565,61 @@ Result<DocumentInfo> Store::document(std::string_view id) const {
     return r.document_at(id, *tip);
 }
 
-Result<std::vector<DocumentInfo>> Store::documents() const {
+Result<Listing> Store::scan() const {
+    // libgit2's branch iterator silently skips a ref file it cannot parse, so the names are also
+    // read from disk: a corrupt ref must show up as damaged, not vanish.
+    std::set<std::string> names;
+    for (auto& name : detail::branch_names_on_disk(impl_->path))
+        names.insert(std::move(name));
     git_branch_iterator* it_raw = nullptr;
     int rc = git_branch_iterator_new(&it_raw, impl_->repo.get(), GIT_BRANCH_LOCAL);
     if (rc < 0)
         return git_failure("listing documents", rc);
     BranchIterPtr it(it_raw);
-    std::vector<DocumentInfo> docs;
-    Reader r{impl_->repo.get()};
     git_reference* ref = nullptr;
     git_branch_t type;
     while ((rc = git_branch_next(&ref, &type, it.get())) == 0) {
         RefPtr owned(ref);
         const char* name = nullptr;
-        if (git_branch_name(&name, ref) < 0 || !validate_id(name).ok())
-            continue; // not one of ours
-        const git_oid* target = git_reference_target(ref);
-        if (!target)
-            continue;
-        GT_TRY(auto doc, r.document_at(name, *target));
-        docs.push_back(std::move(doc));
+        if (git_branch_name(&name, ref) == 0)
+            names.insert(name);
     }
     if (rc != GIT_ITEROVER)
         return git_failure("listing documents", rc);
-    std::sort(docs.begin(), docs.end(),
-              [](const DocumentInfo& a, const DocumentInfo& b) { return a.id < b.id; });
-    return docs;
+    Listing out;
+    Reader r{impl_->repo.get()};
+    for (const auto& name : names) {
+        if (!validate_id(name).ok())
+            continue; // not one of ours
+        auto tip = r.tip(name);
+        if (!tip.ok() || !*tip) {
+            out.damaged.push_back({name, tip.ok()
+                                             ? "its branch refs/heads/" + name + " names no commit"
+                                             : printable(tip.error().message)});
+            continue;
+        }
+        auto doc = r.document_at(name, **tip);
+        if (!doc.ok()) {
+            out.damaged.push_back({name, printable(doc.error().message)});
+            continue;
+        }
+        out.documents.push_back(std::move(*doc));
+    }
+    return out;
+}
+
+Result<std::vector<DocumentInfo>> Store::documents() const {
+    GT_TRY(auto listing, scan());
+    if (!listing.damaged.empty()) {
+        const auto& d = listing.damaged.front();
+        std::string more =
+            listing.damaged.size() > 1
+                ? " (and " + std::to_string(listing.damaged.size() - 1) + " more damaged)"
+                : "";
+        return runtime_error("document '" + d.id + "' is damaged: " + d.problem + more +
+                             "; run guidetrack fsck");
+    }
+    return std::move(listing.documents);
 }
 
 Result<std::vector<VersionInfo>> Store::versions(std::string_view id) const {
@@ -597,40 +656,76 @@ Result<VersionInfo> Store::resolve(std::string_view id, std::string_view selecto
             known += ", ...";
         return input_error("unknown version '" + sel + "' of '" + doc + "' (known: " + known + ")");
     };
-    if (sel.empty() || sel == "latest")
-        return vs.front();
-    if (sel.rfind("latest~", 0) == 0) {
-        std::string n = sel.substr(7);
-        if (n.empty() || n.size() > 9 ||
-            !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(c); }))
-            return input_error("invalid version '" + sel + "' (expected latest~N)");
-        std::size_t k = std::stoul(n);
-        if (k >= vs.size())
-            return input_error("'" + doc + "' has only " + std::to_string(vs.size()) +
-                               " version(s): " + sel + " does not exist");
-        return vs[k];
+    // An explicit kind (label:, date:, commit:) picks one reading; a bare selector is read every
+    // way it can be, and must name one version.
+    enum Kinds { kLabel = 1, kDate = 2, kCommit = 4 };
+    int kinds = kLabel | kDate | kCommit;
+    std::string_view body = selector;
+    static const std::pair<std::string_view, int> kPrefixes[] = {
+        {"label:", kLabel}, {"date:", kDate}, {"commit:", kCommit}};
+    for (const auto& [prefix, kind] : kPrefixes)
+        if (body.rfind(prefix, 0) == 0) {
+            body.remove_prefix(prefix.size());
+            kinds = kind;
+            break;
+        }
+    const std::string b(body);
+    if (kinds == (kLabel | kDate | kCommit)) {
+        if (b.empty() || b == "latest")
+            return vs.front();
+        if (b.rfind("latest~", 0) == 0) {
+            std::string n = b.substr(7);
+            if (n.empty() || n.size() > 9 ||
+                !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(c); }))
+                return input_error("invalid version '" + sel + "' (expected latest~N)");
+            std::size_t k = std::stoul(n);
+            if (k >= vs.size())
+                return input_error("'" + doc + "' has only " + std::to_string(vs.size()) +
+                                   " version(s): " + sel + " does not exist");
+            return vs[k];
+        }
     }
-    for (const auto& v : vs)
-        if (v.label == sel)
-            return v;
-    if (validate_date(sel).ok()) {
-        for (const auto& v : vs) // newest first: the latest version of that date
-            if (v.date == sel)
-                return v;
-    }
-    if (sel.size() >= 4 && sel.size() <= 40 && is_hex(sel)) {
-        const VersionInfo* found = nullptr;
+    struct Candidate {
+        const VersionInfo* v;
+        std::string how; // the explicit selector that names it
+    };
+    std::vector<Candidate> found;
+    auto add = [&](const VersionInfo& v, std::string how) {
+        for (const auto& c : found)
+            if (c.v == &v)
+                return;
+        found.push_back({&v, std::move(how)});
+    };
+    if (kinds & kLabel)
         for (const auto& v : vs)
-            if (v.commit.compare(0, sel.size(), sel) == 0) {
-                if (found)
-                    return input_error("version '" + sel + "' of '" + doc +
-                                       "' is ambiguous: give more digits");
-                found = &v;
+            if (v.label == b)
+                add(v, "label:" + v.label);
+    if ((kinds & kDate) && validate_date(b).ok()) {
+        for (const auto& v : vs) // newest first: the latest version of that date
+            if (v.date == b) {
+                add(v, "date:" + v.date);
+                break;
             }
-        if (found)
-            return *found;
     }
-    return unknown();
+    if ((kinds & kCommit) && b.size() >= 4 && b.size() <= 40 && is_hex(b))
+        for (const auto& v : vs)
+            if (v.commit.compare(0, b.size(), b) == 0)
+                add(v, "commit:" + v.commit.substr(0, 12));
+    if (found.size() == 1)
+        return *found.front().v;
+    if (found.empty()) {
+        if (kinds == kDate && !validate_date(b).ok())
+            return input_error("invalid date in '" + sel + "' (expected date:YYYY-MM-DD)");
+        return unknown();
+    }
+    std::string list;
+    for (std::size_t i = 0; i < found.size() && i < 6; ++i)
+        list += std::string(i ? ", " : "") + found[i].how + " (version " + found[i].v->label +
+                ", commit " + found[i].v->commit.substr(0, 8) + ")";
+    if (found.size() > 6)
+        list += ", ...";
+    return input_error("version '" + sel + "' of '" + doc + "' is ambiguous: it could be " + list +
+                       "; give one of these");
 }
 
 Result<std::string> Store::stored_text(std::string_view id, const VersionInfo& v) const {
@@ -866,6 +961,12 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         GT_CHECK(validate_label(req.label));
     if (!req.date.empty())
         GT_CHECK(validate_date(req.date));
+    // A label shaped like a date would shadow the versions published on that date.
+    if (!req.label.empty() && validate_date(req.label).ok() && req.label != req.date)
+        return input_error("invalid version label '" + req.label +
+                           "': it looks like a date, and would hide the version published on "
+                           "that date (give the date with --date " +
+                           req.label + ", or a label such as 'v" + req.label + "')");
     GT_TRY(auto doc, document(id));
 
     (void)doc;

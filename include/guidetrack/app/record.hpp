@@ -25,4 +25,8 @@ Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotReque
 // Re-extract every version of a document with the current extractor (a technical upgrade).
 Result<store::ReextractResult> reextract(store::Store& store, std::string_view id);
 
+// Check the whole store (`guidetrack fsck`); with reextract, also that every original still
+// extracts with the current extractor.
+Result<store::FsckReport> fsck(store::Store& store, bool reextract);
+
 } // namespace guidetrack::app

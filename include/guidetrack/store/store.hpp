@@ -96,6 +96,31 @@ struct SnapshotResult {
     VersionInfo version; // the new version, or (unchanged) the latest one
 };
 
+// A document whose branch, commit or metadata cannot be read: a corrupt or truncated ref file, a
+// missing object, a broken document.json. Listed apart so that nothing hides it.
+struct DamagedDocument {
+    std::string id;
+    std::string problem; // one line
+};
+
+struct Listing {
+    std::vector<DocumentInfo> documents;  // readable ones, sorted by ID
+    std::vector<DamagedDocument> damaged; // sorted by ID
+};
+
+// What `guidetrack fsck` found.
+struct FsckProblem {
+    std::string where;  // "refs/heads/doc", "doc@2024-01", "objects/pack/..."
+    std::string what;   // one line
+    std::string advice; // what to do about it, may be empty
+};
+struct FsckReport {
+    std::size_t documents = 0, versions = 0, tags = 0, reextracted = 0;
+    std::vector<FsckProblem> problems;
+    std::vector<FsckProblem> notes;   // not damage: e.g. a text that now extracts differently
+    std::vector<std::string> removed; // leftover temporary pack files removed
+};
+
 struct ReextractResult {
     std::string id;
     std::size_t versions = 0;         // versions re-extracted
@@ -119,7 +144,11 @@ class Store {
     // Add a document, or update its metadata (no commit when nothing changed).
     Result<void> track(const DocumentInfo& info);
     Result<DocumentInfo> document(std::string_view id) const; // input error if unknown
-    Result<std::vector<DocumentInfo>> documents() const;      // sorted by ID
+    // Sorted by ID. A damaged document is a runtime error naming it (see scan() and fsck()), so
+    // no command that walks documents skips one silently.
+    Result<std::vector<DocumentInfo>> documents() const;
+    // Every document, the damaged ones apart (for `list`).
+    Result<Listing> scan() const;
     Result<bool> has_document(std::string_view id) const;
 
     // Record req.document (extracted from req.original, whose format is req.format) as a new
@@ -148,6 +177,10 @@ class Store {
     // Re-extract every version of the document from its original with `extract` and record one
     // technical-upgrade commit if any text changed. Never rewrites history.
     Result<ReextractResult> reextract(std::string_view id, const Extractor& extract);
+    // Check the whole store: refs, tags, commits, trees, metadata; when `reextract` is given, also
+    // that each version's original still extracts with it (app::fsck passes the extractor).
+    // Removes leftover temporary packs.
+    Result<FsckReport> fsck(const Extractor& reextract);
 
     // Merge pack files into one (done automatically when more than kMaxPacks accumulate).
     Result<void> consolidate();
