@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -33,7 +34,26 @@ struct CheckOptions {
     bool json = false;
     bool minor = false;
     std::string report, report_format = "md", feed;
+    std::string shard; // "K/N"
 };
+
+// "K/N" with 1 <= K <= N <= 10000: (K - 1, N).
+Result<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& s) {
+    auto bad = [&] {
+        return input_error("invalid --shard '" + s + "' (expected K/N, 1 <= K <= N, e.g. 2/4)");
+    };
+    std::size_t slash = s.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == s.size() || slash > 5 ||
+        s.size() - slash - 1 > 5)
+        return bad();
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (i != slash && !std::isdigit(static_cast<unsigned char>(s[i])))
+            return bad();
+    std::size_t k = std::stoul(s.substr(0, slash)), n = std::stoul(s.substr(slash + 1));
+    if (k < 1 || n < 1 || k > n || n > 10000)
+        return bad();
+    return std::pair{k - 1, n};
+}
 
 // Write through a temporary file and a rename, so a published report is never half written.
 Result<void> write_atomically(const std::string& path, const std::string& content) {
@@ -96,8 +116,14 @@ std::string progress_bar(std::size_t done, std::size_t total) {
 
 Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     GT_TRY(auto report_format, check::parse_report_format(opts.report_format));
+    std::pair<std::size_t, std::size_t> shard{0, 1};
+    if (!opts.shard.empty()) {
+        GT_TRY(shard, parse_shard(opts.shard));
+    }
     GT_TRY(auto store, store::Store::open(store_location(ctx)));
     check::Options options;
+    options.shard = shard.first;
+    options.shards = shard.second;
     options.jobs = opts.jobs;
     options.include_minor = opts.minor;
     options.fetch.timeout_ms = static_cast<long>(opts.timeout * 1000);
@@ -202,6 +228,10 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--feed", opts->feed,
                     "Write the Atom feed of every recorded change (all documents) to FILE")
         ->type_name("FILE");
+    sub->add_option("--shard", opts->shard,
+                    "Check only share K of N (a stable hash of the document ID), so that N "
+                    "runners (e.g. a CI matrix) each check their share and sync to one remote")
+        ->type_name("K/N");
     sub->add_flag("--minor", opts->minor, "Count minor (typographic) notice items too");
     sub->add_flag("--json", opts->json,
                   "Print the outcome as JSON (result: unchanged, changed or failed)");

@@ -23,6 +23,7 @@ void setup_log(CLI::App& app, Context& ctx, Action& action);
 void setup_show(CLI::App& app, Context& ctx, Action& action);
 void setup_list(CLI::App& app, Context& ctx, Action& action);
 void setup_reextract(CLI::App& app, Context& ctx, Action& action);
+void setup_import(CLI::App& app, Context& ctx, Action& action); // cmd_import.cpp
 // Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp);
 // read a document from FILE or "-" (stdin), refusing more than max_bytes before reading it all.
 Result<store::Store> open_store(const Context& ctx);
