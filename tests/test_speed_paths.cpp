@@ -1,6 +1,7 @@
 // The fast paths of issue 17 give the same answers as the slow ones: NFC cut into pieces against
 // utf8proc on the whole text, the store's own deltas against their input, log/list read from
 // commit trailers against version.json, and `import` against one snapshot per version.
+#include "guidetrack/check.hpp"
 #include "guidetrack/store.hpp"
 #include "guidetrack/text.hpp"
 #include "store_deltapack.hpp"
@@ -335,4 +336,25 @@ TEST_CASE("guidetrack import reads a folder, a git history and a stream", "[cli]
     CHECK(r.out.find("record 1") != std::string::npos);
     auto f = run_shell("git --git-dir='" + store + "' fsck --strict --no-dangling");
     CHECK(f.code == 0);
+}
+
+TEST_CASE("check --shard splits documents by a stable hash of the ID", "[check][speed]") {
+    // FNV-1a 64 of "kcsie-2024" is fixed, so every runner of a CI matrix agrees.
+    std::size_t counts[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 2000; ++i) {
+        std::size_t s = check::shard_of("doc-" + std::to_string(i), 4);
+        REQUIRE(s < 4);
+        ++counts[s];
+    }
+    for (std::size_t c : counts) // roughly even
+        CHECK((c > 400 && c < 600));
+    CHECK(check::shard_of("kcsie-2024", 1) == 0);
+    CHECK(check::shard_of("kcsie-2024", 7) == 3); // 64-bit FNV-1a, modulo 7
+    TempDir tmp;
+    std::string gt = gt_test::binary_path();
+    auto r = run_shell("GUIDETRACK_STORE='" + (tmp / "s").string() + "' " + gt +
+                       " init >/dev/null && GUIDETRACK_STORE='" + (tmp / "s").string() + "' " + gt +
+                       " check --shard 0/4 2>&1");
+    CHECK(r.code == 2);
+    CHECK(r.out.find("invalid --shard") != std::string::npos);
 }
