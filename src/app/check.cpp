@@ -159,6 +159,15 @@ Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Opt
     return record(store, doc, app::fetch_document(doc, options.fetch), options, fields);
 }
 
+std::size_t shard_of(std::string_view id, std::size_t shards) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : id) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ull;
+    }
+    return shards <= 1 ? 0 : static_cast<std::size_t>(h % shards);
+}
+
 Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,
                                  const Options& options) {
     std::vector<store::DocumentInfo> docs;
@@ -180,6 +189,11 @@ Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::str
         std::sort(docs.begin(), docs.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
     }
+
+    if (options.shards > 1)
+        std::erase_if(docs, [&](const store::DocumentInfo& d) {
+            return shard_of(d.id, options.shards) != options.shard;
+        });
 
     // Documents without a URL are listed, not fetched.
     std::vector<std::size_t> to_fetch;

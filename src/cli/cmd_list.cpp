@@ -25,17 +25,17 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
     GT_TRY(auto listing, store.scan());
     struct Row {
         store::DocumentInfo doc;
-        std::vector<store::VersionInfo> versions;
+        store::Store::Summary summary;
     };
     std::vector<Row> rows;
     std::vector<store::DamagedDocument> damaged = std::move(listing.damaged);
     for (auto& d : listing.documents) {
-        auto vs = store.versions(d.id);
-        if (!vs.ok()) {
-            damaged.push_back({d.id, vs.error().message});
+        auto summary = store.summary(d.id);
+        if (!summary.ok()) {
+            damaged.push_back({d.id, summary.error().message});
             continue;
         }
-        rows.push_back({std::move(d), std::move(*vs)});
+        rows.push_back({std::move(d), std::move(*summary)});
     }
     std::sort(damaged.begin(), damaged.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -56,10 +56,10 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
                                 {"origin", r.doc.origin},
                                 {"format", r.doc.format},
                                 {"publisher", r.doc.publisher},
-                                {"versions", r.versions.size()},
+                                {"versions", r.summary.versions},
                                 {"latest", nullptr}};
-            if (!r.versions.empty())
-                e["latest"] = version_to_json(r.versions.front());
+            if (r.summary.latest)
+                e["latest"] = version_to_json(*r.summary.latest);
             j.push_back(std::move(e));
         }
         for (const auto& d : damaged)
@@ -77,20 +77,20 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
         wi = std::max(wi, d.id.size());
     for (const auto& r : rows) {
         wi = std::max(wi, r.doc.id.size());
-        if (!r.versions.empty())
-            wl = std::max(wl, r.versions.front().label.size());
+        if (r.summary.latest)
+            wl = std::max(wl, r.summary.latest->label.size());
     }
     ctx.out << pad("ID", wi + 2) << pad("LATEST", wl + 2) << pad("DATE", 12) << pad("VERSIONS", 10)
             << "TITLE\n";
     for (const auto& r : rows) {
         std::string label = "-", date = "-";
-        if (!r.versions.empty()) {
-            const auto& v = r.versions.front();
+        if (r.summary.latest) {
+            const auto& v = *r.summary.latest;
             label = v.label;
             date = v.date.empty() ? v.retrieved_at.substr(0, 10) : v.date;
         }
         ctx.out << pad(r.doc.id, wi + 2) << pad(label, wl + 2) << pad(date, 12)
-                << pad(std::to_string(r.versions.size()), 10) << r.doc.title << "\n";
+                << pad(std::to_string(r.summary.versions), 10) << r.doc.title << "\n";
     }
     for (const auto& d : damaged)
         ctx.out << pad(d.id, wi + 2) << pad("DAMAGED", wl + 2) << pad("-", 12) << pad("-", 10)

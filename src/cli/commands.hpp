@@ -23,7 +23,8 @@ void setup_log(CLI::App& app, Context& ctx, Action& action);
 void setup_show(CLI::App& app, Context& ctx, Action& action);
 void setup_list(CLI::App& app, Context& ctx, Action& action);
 void setup_reextract(CLI::App& app, Context& ctx, Action& action);
-void setup_fsck(CLI::App& app, Context& ctx, Action& action); // cmd_fsck.cpp
+void setup_fsck(CLI::App& app, Context& ctx, Action& action);   // cmd_fsck.cpp
+void setup_import(CLI::App& app, Context& ctx, Action& action); // cmd_import.cpp
 // Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp).
 // Reading inputs and writing outputs is in io.hpp.
 Result<store::Store> open_store(const Context& ctx);

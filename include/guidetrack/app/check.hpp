@@ -89,9 +89,16 @@ struct Options {
     fetch::Options fetch;
     std::size_t jobs = 4;       // fetches at once
     bool include_minor = false; // count minor (typographic) notice items too
+    // Check only shard `shard` (0-based) of `shards`: the documents whose shard_of(id, shards)
+    // is shard. N runners with shards = N and shard = 0 .. N-1 check every document once.
+    std::size_t shard = 0, shards = 1;
     // Called on the calling thread after each document is done (done of total).
     std::function<void(const Outcome&, std::size_t done, std::size_t total)> progress;
 };
+
+// The shard (0 .. shards-1) of a document: 64-bit FNV-1a of its ID, modulo shards. Stable
+// across machines, releases and store contents, so a CI matrix splits the same way every run.
+std::size_t shard_of(std::string_view id, std::size_t shards);
 
 // What the caller wants recorded with a new version (the snapshot command's options).
 struct VersionFields {

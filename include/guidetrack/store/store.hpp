@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,9 @@ struct VersionInfo {
     bool technical = false;
     std::size_t words_added = 0, words_removed = 0; // against the previous version
     std::size_t words = 0;                          // words in this version's text
+    // Position in the document's history (1 = first version); 0 when the store does not know it
+    // cheaply (versions recorded before version numbers were kept in commits).
+    std::size_t number = 0;
 };
 
 // A version to record. The store does not extract: the caller (app::snapshot) turns the original
@@ -121,6 +125,17 @@ struct FsckReport {
     std::vector<std::string> removed; // leftover temporary pack files removed
 };
 
+// What Store::import did.
+struct ImportResult {
+    std::size_t recorded = 0, unchanged = 0; // versions recorded; inputs whose text was the same
+    std::size_t batches = 0;                 // packs written (one branch and tags update each)
+    std::vector<std::string> skipped;        // "source: message" for inputs that were rejected
+    std::optional<VersionInfo> last;         // the last version recorded
+};
+
+// The next input of an import (its id is ignored), nullopt at the end.
+using ImportSource = std::function<Result<std::optional<SnapshotRequest>>()>;
+
 struct ReextractResult {
     std::string id;
     std::size_t versions = 0;         // versions re-extracted
@@ -157,8 +172,24 @@ class Store {
     // already used.
     Result<SnapshotResult> snapshot(const SnapshotRequest& req);
 
+    // Record a history of the document at once, oldest first: the same as one snapshot per
+    // input (inputs whose text equals the previous one record nothing; rejected inputs are
+    // listed in skipped), but a batch of up to batch_size versions is written as one pack, each
+    // file stored as a delta against its previous version, and then one update of the tags
+    // (packed-refs) and one of the branch. Labels taken by earlier versions get -2, -3 ...
+    // Batches already written stay when a later one fails. The document must be tracked.
+    Result<ImportResult> import(std::string_view id, const ImportSource& next,
+                                std::size_t batch_size = 1000);
+
     // Versions, newest first (technical-upgrade commits are not versions).
     Result<std::vector<VersionInfo>> versions(std::string_view id) const;
+    // The number of versions and the latest one, read from the branch head (no walk of the
+    // history, except once for histories recorded before version numbers were kept).
+    struct Summary {
+        std::size_t versions = 0;
+        std::optional<VersionInfo> latest;
+    };
+    Result<Summary> summary(std::string_view id) const;
     // The latest version; input error if the document has none.
     Result<VersionInfo> latest(std::string_view id) const;
     // selector: a label, a publication date YYYY-MM-DD, a short or full commit id, "latest",
