@@ -6,6 +6,7 @@
 // carries the same distinction in "result" and "counts".
 #include "commands.hpp"
 
+#include "guidetrack/app/publications.hpp"
 #include "guidetrack/check.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/feed.hpp"
@@ -131,7 +132,21 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         if (bar)
             ctx.out << progress_bar(0, 1) << std::flush;
     }
-    GT_TRY(auto outcomes, check::run(store, opts.ids, options));
+    // GOV.UK publications first: new addresses, new and withdrawn attachments, the publisher's
+    // date and note for what is recorded.
+    GT_TRY(auto pubs, publications::refresh(store, opts.ids, options.fetch));
+    publications::apply(pubs, options);
+    if (!opts.json)
+        for (const auto& e : pubs.events)
+            if (e.kind != publications::EventKind::failed) // the publication's own line says so
+                ctx.out << e.publication << "  " << publications::describe(e) << "\n";
+    if (!pubs.events.empty()) {
+        GT_TRY(auto docs, store.documents());
+        for (const auto& d : docs)
+            if (opts.ids.empty() || std::count(pubs.ids.begin(), pubs.ids.end(), d.id))
+                width = std::max(width, d.id.size());
+    }
+    GT_TRY(auto outcomes, check::run(store, opts.ids.empty() ? opts.ids : pubs.ids, options));
     check::Summary s = check::summarise(outcomes);
     // Reports and feeds are written whatever happened, so a failed fetch still publishes them.
     if (!opts.report.empty())
@@ -142,7 +157,10 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         GT_CHECK(write_atomically(opts.feed, feed::to_atom(feed)));
     }
     if (opts.json) {
-        ctx.out << check::to_json(outcomes).dump(2) << "\n";
+        auto j = check::to_json(outcomes);
+        if (!pubs.events.empty())
+            j["publications"] = publications::to_json(pubs.events);
+        ctx.out << j.dump(2) << "\n";
         return s.exit_code();
     }
     if (bar)
