@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <regex>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -89,7 +89,8 @@ std::pair<std::string, std::string> publisher_date(const fetch::FetchResult& f) 
             R"((?:Updated|Last updated)\s*(?:<[^>]*>\s*)*:?\s*(\d{1,2} [A-Z][a-z]+ \d{4}))");
         std::smatch m;
         const std::string& body = f.response.body;
-        auto head_end = body.begin() + static_cast<long>(std::min<std::size_t>(body.size(), 1 << 20));
+        auto head_end =
+            body.begin() + static_cast<long>(std::min<std::size_t>(body.size(), 1 << 20));
         if (std::regex_search(body.begin(), head_end, m, updated)) {
             std::string d = notice::find_date(m[1].str());
             if (!d.empty())
@@ -185,12 +186,12 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
             versions.new_label = o.current->label;
             versions.date = o.current->date;
             versions.fallback_date = o.current->retrieved_at.substr(0, 10);
-            versions.publisher_note = o.current->publisher_note;
-            versions.note = o.current->note;
             notice::Options nopts;
             nopts.include_minor = options.include_minor;
             o.changes = changes.changes.size();
             o.notice = notice::build_notice(*old_doc, *new_doc, changes, versions, nopts);
+            o.notice->publisher_note = o.current->publisher_note;
+            o.notice->note = o.current->note;
             o.items = o.notice->items.size();
         } else {
             o.warning = "recorded, but the versions could not be compared: " +

@@ -156,10 +156,10 @@ Result<Feed> build_feed(const store::Store& st, const std::vector<std::string>& 
             v.new_label = newer.label;
             v.date = newer.date;
             v.fallback_date = newer.retrieved_at;
-            v.publisher_note = newer.publisher_note;
-            v.note = newer.note;
             notice::Notice n =
                 notice::build_notice(old_doc, new_doc, diff::compare(old_doc, new_doc), v);
+            n.publisher_note = newer.publisher_note;
+            n.note = newer.note;
             Entry e;
             e.id = kTagPrefix + doc.id + "/" + newer.commit;
             e.title = entry_title(doc, newer, n);

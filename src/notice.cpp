@@ -1163,8 +1163,6 @@ Notice build_notice(const model::Document& old_doc, const model::Document& new_d
     notice.old_label = versions.old_label;
     notice.new_label = versions.new_label;
     notice.date = versions.date;
-    notice.publisher_note = versions.publisher_note;
-    notice.note = versions.note;
     if (notice.date.empty()) {
         for (const auto& b : new_doc.blocks)
             if (is_metadata(b.text))

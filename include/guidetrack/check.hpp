@@ -106,7 +106,6 @@ struct Options {
         fetcher;
 };
 
-
 // Record an already-fetched document: snapshot it unless not modified, build the notice when it
 // changed, then remember its validators. Never returns an error: failures are Status::failed.
 Outcome record(store::Store& store, const store::DocumentInfo& doc,

@@ -100,7 +100,6 @@ struct Versions {
     std::string old_label, new_label;
     std::string date;
     std::string fallback_date;
-    std::string publisher_note, note; // copied to the notice's header
 };
 
 Notice build_notice(const model::Document& old_doc, const model::Document& new_doc,

@@ -84,7 +84,7 @@ struct SnapshotRequest {
     std::string label;    // empty: the date, else the retrieved-at date; de-duplicated (-2, -3)
     std::string date;     // publication date YYYY-MM-DD, may be empty
     std::string note;
-    std::string publisher_note, date_source; // see VersionInfo
+    std::string publisher_note, date_source;             // see VersionInfo
     extract::Format format = extract::Format::automatic; // automatic: the document's, else detect
     std::string filename;                                // a hint for format detection
     std::size_t max_bytes = extract::default_max_input_bytes;

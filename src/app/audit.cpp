@@ -67,7 +67,8 @@ std::vector<std::string> split_sentences(const std::string& line) {
 }
 
 const std::string kNum = R"((\d+(?:\.\d+)*[a-z]?))";
-const std::string kTo = std::string(R"((?:\s*(?:to|-|)") + "\xE2\x80\x93" + R"(|and)\s*)" + kNum + ")?";
+const std::string kTo =
+    std::string(R"((?:\s*(?:to|-|)") + "\xE2\x80\x93" + R"(|and)\s*)" + kNum + ")?";
 
 void read_places(OfficialItem& item) {
     const std::string& t = item.text;
@@ -127,9 +128,8 @@ void read_kinds(OfficialItem& item) {
 }
 
 bool is_int(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-        return std::isdigit(c) != 0;
-    });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 // Do the two ranges share a number? Non-numeric labels compare equal or not at all.
@@ -308,11 +308,11 @@ std::string summary_line(const Audit& a) {
         major += i.major ? 1 : 0;
     std::size_t unfound = static_cast<std::size_t>(std::count_if(
         a.official.begin(), a.official.end(), [](const auto& o) { return o.matched.empty(); }));
-    std::string out = a.complete() ? "The publisher's note covers every major change (" +
-                                         std::to_string(major) + ")."
-                                   : "The publisher's note leaves out " +
-                                         std::to_string(a.unlisted.size()) + " of " +
-                                         std::to_string(major) + " major changes.";
+    std::string out =
+        a.complete()
+            ? "The publisher's note covers every major change (" + std::to_string(major) + ")."
+            : "The publisher's note leaves out " + std::to_string(a.unlisted.size()) + " of " +
+                  std::to_string(major) + " major changes.";
     if (unfound)
         out += " " + std::to_string(unfound) + " of its " + std::to_string(a.official.size()) +
                " items found no change.";
@@ -339,14 +339,14 @@ std::string render_text(const Audit& a) {
         std::string place = o.place_text();
         out += "   place: " + (place.empty() ? std::string("none given") : place) + "\n";
         if (o.matched.empty())
-            out += place.empty() ? "   no change found of this kind\n"
-                                 : "   no change found there\n";
+            out +=
+                place.empty() ? "   no change found of this kind\n" : "   no change found there\n";
         for (auto i : o.matched)
             out += "   matches: " + one_line(render::item_line(a.notice.items[i])) + "\n";
     }
     for (auto i : a.unlisted)
-        out += "not in the publisher's note: " + one_line(render::item_line(a.notice.items[i])) +
-               "\n";
+        out +=
+            "not in the publisher's note: " + one_line(render::item_line(a.notice.items[i])) + "\n";
     out += summary_line(a) + "\n";
     return out;
 }
@@ -378,8 +378,7 @@ std::string render_markdown(const Audit& a) {
     if (a.unlisted.empty())
         out += "Nothing: every major change is in the note.\n";
     for (auto i : a.unlisted)
-        out += "- not in the publisher's note: " + esc(render::item_line(a.notice.items[i])) +
-               "\n";
+        out += "- not in the publisher's note: " + esc(render::item_line(a.notice.items[i])) + "\n";
     out += "\n" + esc(summary_line(a)) + "\n";
     return out;
 }
@@ -415,14 +414,10 @@ json to_json(const Audit& a) {
     json unlisted = json::array();
     for (auto i : a.unlisted)
         unlisted.push_back(item_json(i));
-    return json{{"schema_version", 1},
-                {"title", a.notice.title},
-                {"from", a.notice.old_label},
-                {"to", a.notice.new_label},
-                {"complete", a.complete()},
-                {"exit_code", a.exit_code()},
-                {"official", official},
-                {"not_in_note", unlisted}};
+    return json{{"schema_version", 1},        {"title", a.notice.title},
+                {"from", a.notice.old_label}, {"to", a.notice.new_label},
+                {"complete", a.complete()},   {"exit_code", a.exit_code()},
+                {"official", official},       {"not_in_note", unlisted}};
 }
 
 std::string render(const Audit& a, Format f) {

@@ -129,9 +129,8 @@ bool is_publication(const store::DocumentInfo& d) {
     return !d.govuk_path.empty() && d.attachment.empty();
 }
 
-Result<TrackResult> track(store::Store& store, const std::string& id,
-                          std::string_view url_or_path, const std::string& glob,
-                          const fetch::Options& options) {
+Result<TrackResult> track(store::Store& store, const std::string& id, std::string_view url_or_path,
+                          const std::string& glob, const fetch::Options& options) {
     GT_CHECK(store::validate_id(id));
     GT_TRY(std::string path, govuk::path_of(url_or_path, govuk::web_base(govuk::api_base())));
     GT_TRY(bool known, store.has_document(id));

@@ -161,14 +161,15 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     v.new_label = to.label;
     v.date = to.date;
     v.fallback_date = to.retrieved_at;
-    if (opts.notes) {
-        v.publisher_note = to.publisher_note;
-        v.note = to.note;
-    }
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
     notice::Options options;
     options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
+    if (opts.notes) {
+        n.publisher_note = to.publisher_note;
+        n.note = to.note;
+    }
+    return n;
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {

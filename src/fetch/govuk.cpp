@@ -79,9 +79,9 @@ std::string html_escape(std::string_view s) {
 
 // The few entities GOV.UK's generated attachment HTML uses.
 std::string html_unescape(std::string s) {
-    static const std::pair<const char*, const char*> entities[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-        {"&nbsp;", " "}};
+    static const std::pair<const char*, const char*> entities[] = {{"&amp;", "&"}, {"&lt;", "<"},
+                                                                   {"&gt;", ">"},  {"&quot;", "\""},
+                                                                   {"&#39;", "'"}, {"&nbsp;", " "}};
     for (const auto& [from, to] : entities) {
         std::size_t pos = 0;
         std::string f = from;
@@ -169,8 +169,8 @@ std::vector<Attachment> attachments_from_documents(const json& docs, std::string
                 continue;
             a.title = text;
             a.filename = url_filename(a.url);
-            std::string ext = lower(a.filename.substr(std::min(a.filename.size(),
-                                                               a.filename.rfind('.') + 1)));
+            std::string ext =
+                lower(a.filename.substr(std::min(a.filename.size(), a.filename.rfind('.') + 1)));
             if (a.filename.find('.') == std::string::npos)
                 a.content_type = "text/html";
             else if (ext == "pdf")
@@ -211,8 +211,8 @@ std::string api_base() {
 std::string web_base(std::string_view api) {
     std::string base(api);
     constexpr std::string_view suffix = "/api/content";
-    if (base.size() >= suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(),
-                                                     suffix.data(), suffix.size()) == 0)
+    if (base.size() >= suffix.size() &&
+        base.compare(base.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0)
         base.erase(base.size() - suffix.size());
     return base;
 }
@@ -259,8 +259,8 @@ bool allowed_host(std::string_view url, std::string_view api) {
     return host == "gov.uk" || (host.size() > 7 && host.ends_with(".gov.uk"));
 }
 
-Result<Publication> parse(std::string_view json_text, std::string_view path,
-                          std::string_view api, std::string_view web) {
+Result<Publication> parse(std::string_view json_text, std::string_view path, std::string_view api,
+                          std::string_view web) {
     json j = json::parse(json_text.begin(), json_text.end(), nullptr, false);
     if (j.is_discarded())
         return runtime_error("the Content API answer is not JSON");

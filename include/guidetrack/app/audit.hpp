@@ -33,10 +33,10 @@ struct Range {
 struct OfficialItem {
     std::string text; // as the publisher wrote it (bullet removed)
     std::vector<Range> pages, paragraphs;
-    bool footnote = false;       // "the footnote in paragraph 6", "footnote 99"
-    std::string footnote_mark;   // "99" when given
-    std::vector<std::string> names; // quoted names: sections, headings, defined terms
-    std::vector<std::string> kinds; // "email", "link", "glossary", "heading", "wording", ...
+    bool footnote = false;            // "the footnote in paragraph 6", "footnote 99"
+    std::string footnote_mark;        // "99" when given
+    std::vector<std::string> names;   // quoted names: sections, headings, defined terms
+    std::vector<std::string> kinds;   // "email", "link", "glossary", "heading", "wording", ...
     std::vector<std::size_t> matched; // indexes into the notice's items
     bool has_place() const {
         return !pages.empty() || !paragraphs.empty() || !footnote_mark.empty() || !names.empty();

@@ -37,17 +37,16 @@ bool is_publication(const store::DocumentInfo& d);
 
 struct TrackResult {
     fetch::govuk::Publication publication;
-    store::DocumentInfo page;                        // the publication document
-    std::vector<store::DocumentInfo> attachments;    // tracked now or already
-    std::vector<std::string> already;                // IDs that were tracked before
-    std::vector<std::string> left_out;               // titles not matching the glob
+    store::DocumentInfo page;                     // the publication document
+    std::vector<store::DocumentInfo> attachments; // tracked now or already
+    std::vector<std::string> already;             // IDs that were tracked before
+    std::vector<std::string> left_out;            // titles not matching the glob
 };
 
 // Track the publication as `id` and its attachments (those whose title matches glob, a
 // shell-style pattern, case-insensitive; all when empty). Reads the API before writing anything.
-Result<TrackResult> track(store::Store& store, const std::string& id,
-                          std::string_view url_or_path, const std::string& glob,
-                          const fetch::Options& options = {});
+Result<TrackResult> track(store::Store& store, const std::string& id, std::string_view url_or_path,
+                          const std::string& glob, const fetch::Options& options = {});
 
 enum class EventKind { added, withdrawn, reissued, failed };
 
@@ -66,10 +65,10 @@ std::string describe(const Event& e);
 
 struct Refresh {
     std::vector<Event> events;
-    std::vector<std::string> ids;                        // what check should check ({} = all)
-    std::map<std::string, check::VersionFields> fields;  // per document ID
-    std::map<std::string, fetch::FetchResult> pages;     // publication ID -> its page
-    std::map<std::string, std::string> failures;         // publication ID -> reason
+    std::vector<std::string> ids;                       // what check should check ({} = all)
+    std::map<std::string, check::VersionFields> fields; // per document ID
+    std::map<std::string, fetch::FetchResult> pages;    // publication ID -> its page
+    std::map<std::string, std::string> failures;        // publication ID -> reason
 };
 
 // Re-read the publications concerned by ids (every tracked one when ids is empty; else those
