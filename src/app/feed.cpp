@@ -78,6 +78,8 @@ Result<render::Feed> build_feed(const store::Store& st, const std::vector<std::s
             v.fallback_date = newer.retrieved_at;
             notice::Notice n =
                 notice::build_notice(old_doc, new_doc, diff::compare(old_doc, new_doc), v);
+            n.publisher_note = newer.publisher_note;
+            n.note = newer.note;
             render::Entry e;
             e.id = kTagPrefix + doc.id + "/" + newer.commit;
             e.title = entry_title(doc, newer, n);

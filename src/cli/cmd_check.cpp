@@ -13,6 +13,7 @@
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
+#include "guidetrack/app/publications.hpp"
 #include "guidetrack/config/config.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/fetch/fetch.hpp"
@@ -238,10 +239,18 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         };
         ctx.out << progress_bar(0, 1) << std::flush;
     }
-    GT_TRY(auto outcomes, check::run(store, opts.ids, options));
+    // GOV.UK publications first: new addresses, new and withdrawn attachments, the publisher's
+    // date and note for what is recorded.
+    GT_TRY(auto pubs, publications::refresh(store, opts.ids, options.fetch));
+    publications::apply(pubs, options);
+    GT_TRY(auto outcomes, check::run(store, opts.ids.empty() ? opts.ids : pubs.ids, options));
     if (bar)
         ctx.out << "\r\033[K" << std::flush;
     GT_CHECK(check::mark_gone(store, outcomes));
+    if (!opts.json)
+        for (const auto& e : pubs.events)
+            if (e.kind != publications::EventKind::failed) // the publication's own line says so
+                ctx.out << e.publication << "  " << publications::describe(e) << "\n";
     check::Summary s = check::summarise(outcomes);
 
     // Notifications: this run's changes and the sends still pending from earlier runs.
@@ -291,6 +300,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     if (opts.json) {
         nlohmann::json j = check::to_json(outcomes, policy);
         j["exit_code"] = code;
+        if (!pubs.events.empty())
+            j["publications"] = publications::to_json(pubs.events);
         if (code == exit_code::runtime_error)
             j["result"] = "failed";
         if (sent) {

@@ -31,6 +31,7 @@ struct NoticeOptions {
     std::string format = "text";
     bool table = false;
     bool include_minor = false;
+    bool notes = false; // the publisher's note and ours under the heading
     std::string out;
 };
 
@@ -113,7 +114,12 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     diff::ChangeSet changes = diff::compare(old_doc, new_doc);
     notice::Options options;
     options.include_minor = opts.include_minor;
-    return notice::build_notice(old_doc, new_doc, changes, v, options);
+    notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
+    if (opts.notes) {
+        n.publisher_note = to.publisher_note;
+        n.note = to.note;
+    }
+    return n;
 }
 
 Result<int> run_notice(Context& ctx, const NoticeOptions& opts) {
@@ -162,6 +168,9 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
     sub->add_flag("--table", opts->table, "Markdown: a \"Where | What\" table instead of a list");
     sub->add_flag("--include-minor", opts->include_minor,
                   "Also list minor changes (typographic and punctuation only)");
+    sub->add_flag("--notes", opts->notes,
+                  "Under the heading, print the publisher's change note for the new version "
+                  "(GOV.UK publications) and ours (snapshot --note)");
     sub->add_option("--out", opts->out, "Write to FILE instead of standard output")
         ->type_name("FILE");
     sub->callback(

@@ -37,6 +37,7 @@ void setup_diff(CLI::App& app, Context& ctx, Action& action);
 void setup_extract(CLI::App& app, Context& ctx, Action& action);
 void setup_notice(CLI::App& app, Context& ctx, Action& action);
 void setup_feed(CLI::App& app, Context& ctx, Action& action);
+void setup_audit(CLI::App& app, Context& ctx, Action& action);
 // Fetching and sharing (cmd_check.cpp, cmd_sync.cpp).
 void setup_check(CLI::App& app, Context& ctx, Action& action);
 void setup_sync(CLI::App& app, Context& ctx, Action& action);

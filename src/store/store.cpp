@@ -101,12 +101,21 @@ ojson document_json(const DocumentInfo& d) {
     j["publisher"] = d.publisher;
     j["etag"] = d.etag;
     j["last_modified"] = d.last_modified;
+    // Written only when set, so stores without publications keep their exact bytes.
+    if (!d.govuk_path.empty())
+        j["govuk_path"] = d.govuk_path;
+    if (!d.attachment.empty())
+        j["attachment"] = d.attachment;
+    if (!d.attachment_glob.empty())
+        j["attachment_glob"] = d.attachment_glob;
     return j;
 }
 
 DocumentInfo document_from_json(const nlohmann::json& j) {
     DocumentInfo d;
-    auto get = [&](const char* key) { return j.contains(key) ? j[key].get<std::string>() : ""; };
+    auto get = [&](const char* key) {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+    };
     d.id = get("id");
     d.title = get("title");
     d.url = get("url");
@@ -115,6 +124,9 @@ DocumentInfo document_from_json(const nlohmann::json& j) {
     d.publisher = get("publisher");
     d.etag = get("etag");
     d.last_modified = get("last_modified");
+    d.govuk_path = get("govuk_path");
+    d.attachment = get("attachment");
+    d.attachment_glob = get("attachment_glob");
     return d;
 }
 
@@ -132,6 +144,11 @@ ojson version_json(const VersionInfo& v, std::string_view original_name) {
     j["words_added"] = v.words_added;
     j["words_removed"] = v.words_removed;
     j["note"] = v.note;
+    // Written only when set (older stores have neither and read as empty).
+    if (!v.publisher_note.empty())
+        j["publisher_note"] = v.publisher_note;
+    if (!v.date_source.empty())
+        j["date_source"] = v.date_source;
     j["tool_version"] = v.tool_version;
     return j;
 }
@@ -151,6 +168,8 @@ VersionInfo version_from_json(const nlohmann::json& j) {
     v.format = str("format");
     v.sha256 = str("sha256");
     v.note = str("note");
+    v.publisher_note = str("publisher_note");
+    v.date_source = str("date_source");
     v.tool_version = str("tool_version");
     v.size = num("size");
     v.words = num("words");
@@ -210,6 +229,8 @@ Trailers read_trailers(const git_commit* commit) {
             t.technical = value == "yes";
         else if (key == "Date")
             t.info.date = value;
+        else if (key == "Date-source")
+            t.info.date_source = value;
         else if (key == "Retrieved-at")
             t.info.retrieved_at = value;
         else if (key == "Source")
@@ -264,7 +285,8 @@ std::string version_count_trailers(const VersionInfo& v, std::size_t number) {
     std::string out = "Version-count: " + std::to_string(number) + "\n";
     if (one_line_exact(v.source) && one_line_exact(v.retrieved_at) &&
         (v.date.empty() || one_line_exact(v.date)) && one_line_exact(v.format) &&
-        one_line_exact(v.tool_version) && v.label.find_first_of("\r\n") == std::string::npos)
+        one_line_exact(v.tool_version) && v.label.find_first_of("\r\n") == std::string::npos &&
+        v.publisher_note.empty()) // its paragraph is not part of the note: read version.json
         out += "Word-count: " + std::to_string(v.words) + "\n";
     return out;
 }
@@ -1121,6 +1143,8 @@ Result<Prepared> prepare_version(const SnapshotRequest& req) {
     v.source = req.source;
     v.format = req.format;
     v.note = req.note;
+    v.publisher_note = req.publisher_note;
+    v.date_source = req.date_source;
     v.tool_version = GUIDETRACK_VERSION;
     v.size = req.original.size();
     v.words = model::word_count(*extracted);
@@ -1134,9 +1158,13 @@ std::string version_message(const std::string& id, const VersionInfo& v, std::si
     std::string msg = id + ": record version " + v.label + " (" + shown_date + ")\n\n";
     if (!v.note.empty())
         msg += v.note + "\n\n";
+    if (!v.publisher_note.empty())
+        msg += "Publisher's note: " + one_line(v.publisher_note) + "\n\n";
     msg += "Document: " + id + "\nVersion: " + v.label + "\n";
     if (!v.date.empty())
         msg += "Date: " + v.date + "\n";
+    if (!v.date_source.empty())
+        msg += "Date-source: " + v.date_source + "\n";
     msg += "Retrieved-at: " + v.retrieved_at + "\n";
     msg += "Source: " + one_line(v.source.empty() ? std::string("-") : v.source) + "\n";
     msg += "Format: " + v.format + "\n";

@@ -51,6 +51,11 @@ Result<void> validate_date(std::string_view date);
 struct DocumentInfo {
     std::string id, title, url, origin, format, publisher;
     std::string etag, last_modified; // fetch state, kept by `check` (conditional requests)
+    // GOV.UK publications: the publication's path ("/government/publications/..."), on the
+    // publication and on each of its attachments; attachment: the attachment's title as the
+    // publisher gives it (empty on the publication itself). Empty for other documents.
+    std::string govuk_path, attachment;
+    std::string attachment_glob; // on the publication: `track --attachment`'s pattern, if any
 
     bool operator==(const DocumentInfo&) const = default;
 };
@@ -64,6 +69,10 @@ struct VersionInfo {
     std::string source;       // file path, "-" (stdin) or URL it was read from
     std::string format;       // extract::format_name of the original ("pdf", "html", "md", "txt")
     std::string note, tool_version;
+    // The publisher's change note for this version's date (GOV.UK change history), and where
+    // `date` came from: "publisher" (the publisher's own date), "page" (the page's "Updated"
+    // line), "http" (the server's Last-Modified); empty when given by the user or unknown.
+    std::string publisher_note, date_source;
     std::uint64_t size = 0; // bytes of the original
     // True when this version's text has been replaced by a re-extraction (`reextract`): its text
     // comes from a technical upgrade, not from a change to the guidance.
@@ -84,6 +93,7 @@ struct SnapshotRequest {
     std::string label;    // empty: the date, else the retrieved-at date; de-duplicated (-2, -3)
     std::string date;     // publication date YYYY-MM-DD, may be empty
     std::string note;
+    std::string publisher_note, date_source; // see VersionInfo
     // Format name of the original ("pdf", "html", "md", "txt"). For app::snapshot: empty means
     // the document's tracked format, else detected from the bytes and filename.
     std::string format;
