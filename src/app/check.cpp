@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -44,13 +46,62 @@ Outcome start(const store::DocumentInfo& doc) {
 }
 
 json version_json(const store::VersionInfo& v) {
-    return json{{"label", v.label},
-                {"commit", v.commit},
-                {"date", v.date},
-                {"retrieved_at", v.retrieved_at},
-                {"sha256", v.sha256},
-                {"words_added", v.words_added},
-                {"words_removed", v.words_removed}};
+    json j{{"label", v.label},
+           {"commit", v.commit},
+           {"date", v.date},
+           {"retrieved_at", v.retrieved_at},
+           {"sha256", v.sha256},
+           {"words_added", v.words_added},
+           {"words_removed", v.words_removed}};
+    if (!v.date_source.empty())
+        j["date_source"] = v.date_source;
+    if (!v.note.empty())
+        j["note"] = v.note;
+    if (!v.publisher_note.empty())
+        j["publisher_note"] = v.publisher_note;
+    return j;
+}
+
+// "Wed, 21 Oct 2015 07:28:00 GMT" -> "2015-10-21"; "" when it does not read as an HTTP date.
+std::string http_date(std::string_view value) {
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::string s(value);
+    if (auto comma = s.find(','); comma != std::string::npos)
+        s = s.substr(comma + 1);
+    int day = 0, year = 0;
+    char month[4] = {};
+    if (std::sscanf(s.c_str(), " %d %3s %d", &day, month, &year) != 3)
+        return "";
+    for (int m = 0; m < 12; ++m)
+        if (std::string_view(months[m]) == month && day >= 1 && day <= 31 && year >= 1990 &&
+            year <= 9999) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m + 1, day);
+            return buf;
+        }
+    return "";
+}
+
+// The publisher's date of a fetched page when the caller has none: the page's own "Updated 9
+// February 2022" line (HTML), else the server's Last-Modified. {date, source}.
+std::pair<std::string, std::string> publisher_date(const app::FetchResult& f) {
+    if (f.format == extract::Format::html) {
+        static const std::regex updated(
+            R"((?:Updated|Last updated)\s*(?:<[^>]*>\s*)*:?\s*(\d{1,2} [A-Z][a-z]+ \d{4}))");
+        std::smatch m;
+        const std::string& body = f.response.body;
+        auto head_end =
+            body.begin() + static_cast<long>(std::min<std::size_t>(body.size(), 1 << 20));
+        if (std::regex_search(body.begin(), head_end, m, updated)) {
+            std::string d = notice::find_date(m[1].str());
+            if (!d.empty())
+                return {d, "page"};
+        }
+    }
+    if (std::string d = http_date(f.response.validators.last_modified); !d.empty())
+        return {d, "http"};
+    return {"", ""};
 }
 
 } // namespace
@@ -106,6 +157,13 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
     req.label = fields.label;
     req.date = fields.date;
     req.note = fields.note;
+    req.publisher_note = fields.publisher_note;
+    req.date_source = fields.date_source;
+    if (req.date.empty()) {
+        auto [date, source] = publisher_date(f);
+        req.date = date;
+        req.date_source = source;
+    }
     auto snap = app::snapshot(store, req);
     if (!snap.ok()) {
         o.status = Status::failed;
@@ -153,6 +211,15 @@ Outcome check_one(store::Store& store, const store::DocumentInfo& doc, const Opt
     return record(store, doc, app::fetch_document(doc, options.fetch), options, fields);
 }
 
+std::size_t shard_of(std::string_view id, std::size_t shards) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : id) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ull;
+    }
+    return shards <= 1 ? 0 : static_cast<std::size_t>(h % shards);
+}
+
 Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::string>& ids,
                                  const Options& options) {
     std::vector<store::DocumentInfo> docs;
@@ -174,6 +241,11 @@ Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::str
         std::sort(docs.begin(), docs.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
     }
+
+    if (options.shards > 1)
+        std::erase_if(docs, [&](const store::DocumentInfo& d) {
+            return shard_of(d.id, options.shards) != options.shard;
+        });
 
     // Documents without a URL are listed, not fetched.
     std::vector<std::size_t> to_fetch;
@@ -203,7 +275,8 @@ Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::str
             if (k >= to_fetch.size())
                 return;
             std::size_t i = to_fetch[k];
-            auto got = app::fetch_document(docs[i], options.fetch);
+            auto got = options.fetcher ? options.fetcher(docs[i], options.fetch)
+                                       : app::fetch_document(docs[i], options.fetch);
             {
                 std::lock_guard lock(mutex);
                 finished.emplace_back(i, std::move(got));
@@ -222,7 +295,10 @@ Result<std::vector<Outcome>> run(store::Store& store, const std::vector<std::str
         auto item = std::move(finished.front());
         finished.pop_front();
         lock.unlock();
-        outcomes[item.first] = record(store, docs[item.first], item.second, options);
+        auto fields = options.fields.find(docs[item.first].id);
+        outcomes[item.first] =
+            record(store, docs[item.first], item.second, options,
+                   fields == options.fields.end() ? VersionFields{} : fields->second);
         if (options.progress)
             options.progress(outcomes[item.first], ++done, docs.size());
     }

@@ -54,6 +54,8 @@ Result<VersionNotice> notice_between(const store::Store& store, const store::Doc
     out.notice.source = !doc.url.empty() ? doc.url : pair.to.source;
     out.notice.publisher = doc.publisher;
     out.notice.old_date = pair.from.date;
+    out.notice.publisher_note = pair.to.publisher_note;
+    out.notice.note = pair.to.note;
     out.notice.generated_at = request.generated_at.empty() ? report_time() : request.generated_at;
     return out;
 }

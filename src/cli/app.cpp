@@ -18,10 +18,10 @@ namespace guidetrack::cli {
 namespace {
 
 // Every subcommand, in the order `guidetrack --help` lists them.
-const std::vector<SetupFn> kCommands = {setup_init,   setup_track,  setup_snapshot,  setup_log,
-                                        setup_show,   setup_list,   setup_diff,      setup_extract,
-                                        setup_notice, setup_feed,   setup_reextract, setup_check,
-                                        setup_sync,   setup_notify, setup_config};
+const std::vector<SetupFn> kCommands = {
+    setup_init,  setup_track, setup_snapshot, setup_import, setup_log,  setup_show,
+    setup_list,  setup_diff,  setup_extract,  setup_notice, setup_feed, setup_reextract,
+    setup_check, setup_sync,  setup_notify,   setup_config, setup_fsck, setup_audit};
 
 constexpr const char* kExitCodes = "Exit codes: 0 success or no changes, 1 changes found (diff, "
                                    "check), 2 usage or input error, 3 other failure.";

@@ -13,6 +13,7 @@
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
+#include "guidetrack/app/publications.hpp"
 #include "guidetrack/config/config.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/fetch/fetch.hpp"
@@ -23,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -44,7 +46,26 @@ struct CheckOptions {
     bool minor = false;
     bool fail_on_new = false, strict = false, quiet = false, verbose = false, no_notify = false;
     std::string report, report_format = "md", feed, feed_url;
+    std::string shard; // "K/N"
 };
+
+// "K/N" with 1 <= K <= N <= 10000: (K - 1, N).
+Result<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& s) {
+    auto bad = [&] {
+        return input_error("invalid --shard '" + s + "' (expected K/N, 1 <= K <= N, e.g. 2/4)");
+    };
+    std::size_t slash = s.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == s.size() || slash > 5 ||
+        s.size() - slash - 1 > 5)
+        return bad();
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (i != slash && !std::isdigit(static_cast<unsigned char>(s[i])))
+            return bad();
+    std::size_t k = std::stoul(s.substr(0, slash)), n = std::stoul(s.substr(slash + 1));
+    if (k < 1 || n < 1 || k > n || n > 10000)
+        return bad();
+    return std::pair{k - 1, n};
+}
 
 // Settings from the [check] table of the configuration file, where the command line gave none.
 void apply_defaults(CLI::App& sub, const config::CheckDefaults& d, CheckOptions& o) {
@@ -193,8 +214,14 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         GT_CHECK(fetch::validate_url(opts.feed_url));
     if (opts.quiet && opts.verbose)
         return input_error("--quiet and --verbose cannot be used together");
+    std::pair<std::size_t, std::size_t> shard{0, 1};
+    if (!opts.shard.empty()) {
+        GT_TRY(shard, parse_shard(opts.shard));
+    }
     GT_TRY(auto store, store::Store::open(store_location(ctx)));
     check::Options options;
+    options.shard = shard.first;
+    options.shards = shard.second;
     options.jobs = opts.jobs;
     options.include_minor = opts.minor;
     options.fetch.timeout_ms = static_cast<long>(opts.timeout * 1000);
@@ -212,10 +239,18 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         };
         ctx.out << progress_bar(0, 1) << std::flush;
     }
-    GT_TRY(auto outcomes, check::run(store, opts.ids, options));
+    // GOV.UK publications first: new addresses, new and withdrawn attachments, the publisher's
+    // date and note for what is recorded.
+    GT_TRY(auto pubs, publications::refresh(store, opts.ids, options.fetch));
+    publications::apply(pubs, options);
+    GT_TRY(auto outcomes, check::run(store, opts.ids.empty() ? opts.ids : pubs.ids, options));
     if (bar)
         ctx.out << "\r\033[K" << std::flush;
     GT_CHECK(check::mark_gone(store, outcomes));
+    if (!opts.json)
+        for (const auto& e : pubs.events)
+            if (e.kind != publications::EventKind::failed) // the publication's own line says so
+                ctx.out << e.publication << "  " << publications::describe(e) << "\n";
     check::Summary s = check::summarise(outcomes);
 
     // Notifications: this run's changes and the sends still pending from earlier runs.
@@ -265,6 +300,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     if (opts.json) {
         nlohmann::json j = check::to_json(outcomes, policy);
         j["exit_code"] = code;
+        if (!pubs.events.empty())
+            j["publications"] = publications::to_json(pubs.events);
         if (code == exit_code::runtime_error)
             j["result"] = "failed";
         if (sent) {
@@ -378,6 +415,10 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
                   "Also say how each document was found unchanged, and list each change's items");
     sub->add_flag("--no-notify", opts->no_notify,
                   "Send no notifications (the configuration file's [[notify]] targets)");
+    sub->add_option("--shard", opts->shard,
+                    "Check only share K of N (a stable hash of the document ID), so that N "
+                    "runners (e.g. a CI matrix) each check their share and sync to one remote")
+        ->type_name("K/N");
     sub->add_flag("--include-minor", opts->minor, "Count minor (typographic) notice items too");
     add_renamed_flag(sub, ctx, "--minor", "--include-minor", opts->minor);
     sub->add_flag("--json", opts->json,

@@ -22,16 +22,31 @@ std::string pad(const std::string& s, std::size_t width) {
 
 Result<int> run_list(Context& ctx, const ListOptions& opts) {
     GT_TRY(auto store, open_store(ctx));
-    GT_TRY(auto docs, store.documents());
+    GT_TRY(auto listing, store.scan());
     struct Row {
         store::DocumentInfo doc;
-        std::vector<store::VersionInfo> versions;
+        store::Store::Summary summary;
     };
     std::vector<Row> rows;
-    for (auto& d : docs) {
-        GT_TRY(auto vs, store.versions(d.id));
-        rows.push_back({std::move(d), std::move(vs)});
+    std::vector<store::DamagedDocument> damaged = std::move(listing.damaged);
+    for (auto& d : listing.documents) {
+        auto summary = store.summary(d.id);
+        if (!summary.ok()) {
+            damaged.push_back({d.id, summary.error().message});
+            continue;
+        }
+        rows.push_back({std::move(d), std::move(*summary)});
     }
+    std::sort(damaged.begin(), damaged.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    // A damaged document is listed, never skipped, and makes the exit code 3.
+    const int code = damaged.empty() ? exit_code::success : exit_code::runtime_error;
+    auto report_damage = [&] {
+        for (const auto& d : damaged)
+            ctx.err << "guidetrack: document '" << d.id << "' is damaged: " << d.problem << "\n";
+        if (!damaged.empty())
+            ctx.err << "guidetrack: run guidetrack fsck to check the whole store\n";
+    };
     if (opts.json) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& r : rows) {
@@ -41,38 +56,47 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
                                 {"origin", r.doc.origin},
                                 {"format", r.doc.format},
                                 {"publisher", r.doc.publisher},
-                                {"versions", r.versions.size()},
+                                {"versions", r.summary.versions},
                                 {"latest", nullptr}};
-            if (!r.versions.empty())
-                e["latest"] = version_to_json(r.versions.front());
+            if (r.summary.latest)
+                e["latest"] = version_to_json(*r.summary.latest);
             j.push_back(std::move(e));
         }
+        for (const auto& d : damaged)
+            j.push_back({{"id", d.id}, {"damaged", d.problem}});
         ctx.out << j.dump(2) << "\n";
-        return exit_code::success;
+        report_damage();
+        return code;
     }
-    if (rows.empty()) {
+    if (rows.empty() && damaged.empty()) {
         ctx.out << "No documents tracked yet: add one with guidetrack track ID --title TITLE\n";
         return exit_code::success;
     }
     std::size_t wi = 2, wl = 6;
+    for (const auto& d : damaged)
+        wi = std::max(wi, d.id.size());
     for (const auto& r : rows) {
         wi = std::max(wi, r.doc.id.size());
-        if (!r.versions.empty())
-            wl = std::max(wl, r.versions.front().label.size());
+        if (r.summary.latest)
+            wl = std::max(wl, r.summary.latest->label.size());
     }
     ctx.out << pad("ID", wi + 2) << pad("LATEST", wl + 2) << pad("DATE", 12) << pad("VERSIONS", 10)
             << "TITLE\n";
     for (const auto& r : rows) {
         std::string label = "-", date = "-";
-        if (!r.versions.empty()) {
-            const auto& v = r.versions.front();
+        if (r.summary.latest) {
+            const auto& v = *r.summary.latest;
             label = v.label;
             date = v.date.empty() ? v.retrieved_at.substr(0, 10) : v.date;
         }
         ctx.out << pad(r.doc.id, wi + 2) << pad(label, wl + 2) << pad(date, 12)
-                << pad(std::to_string(r.versions.size()), 10) << r.doc.title << "\n";
+                << pad(std::to_string(r.summary.versions), 10) << r.doc.title << "\n";
     }
-    return exit_code::success;
+    for (const auto& d : damaged)
+        ctx.out << pad(d.id, wi + 2) << pad("DAMAGED", wl + 2) << pad("-", 12) << pad("-", 10)
+                << "(see guidetrack fsck)\n";
+    report_damage();
+    return code;
 }
 
 } // namespace

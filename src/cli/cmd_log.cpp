@@ -38,6 +38,8 @@ nlohmann::json version_to_json(const store::VersionInfo& v) {
             {"words_added", v.words_added},
             {"words_removed", v.words_removed},
             {"note", v.note},
+            {"publisher_note", v.publisher_note},
+            {"date_source", v.date_source},
             {"tool_version", v.tool_version},
             {"technical", v.technical}};
 }
@@ -48,6 +50,13 @@ struct LogOptions {
     std::string id;
     bool json = false;
 };
+
+std::string one_line(std::string s) {
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    return s;
+}
 
 std::string pad(const std::string& s, std::size_t width) {
     return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
@@ -78,18 +87,30 @@ Result<int> run_log(Context& ctx, const LogOptions& opts) {
     ctx.out << pad("LABEL", wl + 2) << pad("DATE", 12) << pad("COMMIT", 10) << pad("SIZE", 11)
             << "WORDS\n";
     for (const auto& v : versions) {
-        std::string date = v.date.empty() ? v.retrieved_at.substr(0, 10) + "*" : v.date;
+        std::string date = v.date.empty() ? v.retrieved_at.substr(0, 10) + "*"
+                           : (v.date_source == "page" || v.date_source == "http") ? v.date + "~"
+                                                                                  : v.date;
         std::string words =
             "+" + std::to_string(v.words_added) + " -" + std::to_string(v.words_removed);
         ctx.out << pad(v.label, wl + 2) << pad(date, 12) << pad(v.commit.substr(0, 8), 10)
                 << pad(human_size(v.size), 11) << words
                 << (v.technical ? "  (text re-extracted)" : "") << "\n";
+        // The notes, indented under their version: the publisher's first.
+        if (!v.publisher_note.empty())
+            ctx.out << "    Publisher's note: " << one_line(v.publisher_note) << "\n";
+        if (!v.note.empty())
+            ctx.out << "    Our note: " << one_line(v.note) << "\n";
     }
-    bool any_retrieved = false;
-    for (const auto& v : versions)
+    bool any_retrieved = false, any_derived = false;
+    for (const auto& v : versions) {
         any_retrieved = any_retrieved || v.date.empty();
+        any_derived = any_derived || v.date_source == "page" || v.date_source == "http";
+    }
     if (any_retrieved)
         ctx.out << "* no publication date given: the date it was recorded\n";
+    if (any_derived)
+        ctx.out << "~ the page's \"Updated\" line or the server's Last-Modified: no date from the "
+                   "publisher's API\n";
     return exit_code::success;
 }
 

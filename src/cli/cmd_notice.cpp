@@ -36,6 +36,7 @@ struct NoticeOptions {
     bool table = false;
     bool include_minor = false;
     std::string detail = "summary";
+    bool notes = false; // the publisher's note and ours under the heading
     std::string out;
     std::vector<std::string> sections; // --section: items under these headings only
     bool major_only = false;
@@ -136,6 +137,10 @@ Result<notice::Notice> notice_from_store(Context& ctx, const NoticeOptions& opts
     GT_TRY(request.options, notice_options(opts));
     request.title = opts.title;
     GT_TRY(app::VersionNotice vn, app::notice_between(st, info, pair, request));
+    if (!opts.notes) {
+        vn.notice.publisher_note.clear();
+        vn.notice.note.clear();
+    }
     return scope_notice(std::move(vn.notice), opts);
 }
 
@@ -202,6 +207,9 @@ void setup_notice(CLI::App& app, Context& ctx, Action& action) {
                     "report) or full (every change its own item)")
         ->type_name("LEVEL")
         ->default_str("summary");
+    sub->add_flag("--notes", opts->notes,
+                  "Under the heading, print the publisher's change note for the new version "
+                  "(GOV.UK publications) and ours (snapshot --note)");
     sub->add_option("--out", opts->out, "Write to FILE instead of standard output")
         ->type_name("FILE");
     sub->callback(

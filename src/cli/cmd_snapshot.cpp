@@ -73,7 +73,7 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
         check::Options copts;
         copts.fetch.max_bytes = max_bytes;
         auto out = check::check_one(store, doc, copts,
-                                    check::VersionFields{opts.label, opts.date, opts.note});
+                                    check::VersionFields{opts.label, opts.date, opts.note, "", ""});
         switch (out.status) {
         case check::Status::failed:
         case check::Status::skipped:

@@ -21,6 +21,7 @@ struct SyncOptions {
     bool pull_only = false;
     bool push_only = false;
     bool json = false;
+    bool force = false;
 };
 
 std::string describe(const sync::DocumentSync& d) {
@@ -42,6 +43,8 @@ std::string describe(const sync::DocumentSync& d) {
         return "REJECTED: " + d.detail;
     case sync::Action::skipped:
         return "skipped (out of sync in the direction turned off)";
+    case sync::Action::locked:
+        return "LOCKED: " + d.detail;
     }
     return "";
 }
@@ -54,6 +57,7 @@ Result<int> run_sync(Context& ctx, const SyncOptions& opts) {
     options.remote = opts.remote;
     options.pull = !opts.push_only;
     options.push = !opts.pull_only;
+    options.force = opts.force;
     GT_TRY(auto report, sync::sync(store, options));
     int code = report.ok() ? exit_code::success : exit_code::runtime_error;
     if (opts.json) {
@@ -63,10 +67,12 @@ Result<int> run_sync(Context& ctx, const SyncOptions& opts) {
     std::size_t width = 0;
     for (const auto& d : report.documents)
         width = std::max(width, d.id.size());
-    std::size_t diverged = 0, moved = 0;
+    std::size_t diverged = 0, moved = 0, locked = 0;
     for (const auto& d : report.documents) {
         ctx.out << d.id << std::string(width - d.id.size(), ' ') << "  " << describe(d) << "\n";
-        if (d.action == sync::Action::diverged || d.action == sync::Action::rejected)
+        if (d.action == sync::Action::locked)
+            ++locked;
+        else if (d.action == sync::Action::diverged || d.action == sync::Action::rejected)
             ++diverged;
         else if (d.action != sync::Action::up_to_date && d.action != sync::Action::skipped)
             ++moved;
@@ -74,8 +80,8 @@ Result<int> run_sync(Context& ctx, const SyncOptions& opts) {
     for (const auto& c : report.tag_conflicts)
         ctx.out << "tag conflict: " << c << "\n";
     ctx.out << "synced with " << report.remote << ": " << moved << " updated, " << diverged
-            << " diverged, " << report.tags_pulled << " tags pulled, " << report.tags_pushed
-            << " tags pushed\n";
+            << " diverged, " << (locked ? std::to_string(locked) + " locked, " : "")
+            << report.tags_pulled << " tags pulled, " << report.tags_pushed << " tags pushed\n";
     return code;
 }
 
@@ -93,6 +99,9 @@ void setup_sync(CLI::App& app, Context& ctx, Action& action) {
     sub->add_flag("--pull-only", opts->pull_only, "Only bring the remote's versions here");
     sub->add_flag("--push-only", opts->push_only, "Only send this store's versions");
     sub->add_flag("--json", opts->json, "Print what happened as JSON");
+    sub->add_flag("--force", opts->force,
+                  "Push even to a repository that holds refs other than guidetrack documents "
+                  "(they are left alone)");
     sub->callback(
         [&ctx, &action, opts] { action = [&ctx, opts] { return run_sync(ctx, *opts); }; });
 }

@@ -9,10 +9,14 @@
 #include "help.hpp"
 
 #include "guidetrack/app/check.hpp"
+#include "guidetrack/app/publications.hpp"
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/fetch/fetch.hpp"
 #include "guidetrack/store/store.hpp"
 
+#include "guidetrack/notice/notice.hpp"
+
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -23,6 +27,7 @@ namespace {
 struct TrackOptions {
     std::vector<std::string> ids;
     std::string id, title, url, format, publisher, origin, catalog_file;
+    std::string govuk, attachment;
     bool catalog = false;
 };
 
@@ -62,9 +67,44 @@ Result<int> run_catalog(Context& ctx, const TrackOptions& opts) {
     return exit_code::success;
 }
 
+Result<int> run_govuk(Context& ctx, const TrackOptions& opts) {
+    if (opts.ids.size() != 1)
+        return input_error("track --govuk takes one document ID for the publication");
+    if (!opts.title.empty() || !opts.url.empty() || !opts.origin.empty() ||
+        !opts.publisher.empty() || !opts.format.empty())
+        return input_error("--govuk reads the title, address and publisher from GOV.UK: no "
+                           "--title, --url, --origin, --publisher or --format");
+    GT_CHECK(store::validate_id(opts.ids.front()));
+    GT_TRY(auto store, open_or_create(ctx));
+    GT_TRY(auto r, publications::track(store, opts.ids.front(), opts.govuk, opts.attachment));
+    const auto& p = r.publication;
+    auto already = [&](const std::string& id) {
+        return std::find(r.already.begin(), r.already.end(), id) != r.already.end();
+    };
+    ctx.out << (already(r.page.id) ? "Updated " : "Tracking ") << r.page.id << ": " << p.title
+            << " (GOV.UK publication " << p.path << ")\n";
+    if (!p.updated_date().empty())
+        ctx.out << "  Last updated " << notice::display_date(p.updated_date())
+                << (p.current_note().empty() ? "" : ": " + p.current_note()) << "\n";
+    for (const auto& a : r.attachments)
+        ctx.out << "  " << (already(a.id) ? "already tracked " : "attachment ") << a.id << ": "
+                << a.title << (a.format.empty() ? "" : " (" + a.format + ")") << "\n";
+    for (const auto& t : r.left_out)
+        ctx.out << "  not tracked (does not match --attachment): " << t << "\n";
+    if (r.attachments.empty())
+        ctx.out << "  no attachments" << (opts.attachment.empty() ? "" : " match --attachment")
+                << "\n";
+    ctx.out << "Record their first versions with `guidetrack check " << r.page.id << "`\n";
+    return exit_code::success;
+}
+
 Result<int> run_track(Context& ctx, TrackOptions opts) {
     if (opts.catalog || !opts.catalog_file.empty())
         return run_catalog(ctx, opts);
+    if (!opts.govuk.empty())
+        return run_govuk(ctx, opts);
+    if (!opts.attachment.empty())
+        return input_error("--attachment goes with --govuk");
     if (opts.ids.size() != 1)
         return input_error(opts.ids.empty() ? "track needs a document ID (or --catalog)"
                                             : "track takes one document ID (or --catalog NAME...)");
@@ -121,6 +161,14 @@ void setup_track(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--catalog-file", opts->catalog_file,
                     "With --catalog: read this catalogue instead of the built-in one")
         ->type_name("FILE");
+    sub->add_option("--govuk", opts->govuk,
+                    "Track a GOV.UK publication (its www.gov.uk address or path) and each of its "
+                    "attachments, read from the GOV.UK Content API ($GUIDETRACK_GOVUK_API)")
+        ->type_name("URL-OR-PATH");
+    sub->add_option("--attachment", opts->attachment,
+                    "With --govuk: only the attachments whose title matches this pattern "
+                    "(shell-style, case-insensitive, e.g. '*statutory guidance*')")
+        ->type_name("TITLE-GLOB");
     sub->add_option("--title", opts->title, "Title (required for a new document)")
         ->type_name("TEXT");
     sub->add_option("--url", opts->url, "Where the document is published")->type_name("URL");

@@ -23,6 +23,8 @@ void setup_log(CLI::App& app, Context& ctx, Action& action);
 void setup_show(CLI::App& app, Context& ctx, Action& action);
 void setup_list(CLI::App& app, Context& ctx, Action& action);
 void setup_reextract(CLI::App& app, Context& ctx, Action& action);
+void setup_fsck(CLI::App& app, Context& ctx, Action& action);   // cmd_fsck.cpp
+void setup_import(CLI::App& app, Context& ctx, Action& action); // cmd_import.cpp
 // Shared by the store commands: open the store named by --store / $GUIDETRACK_STORE (cmd_init.cpp).
 // Reading inputs and writing outputs is in io.hpp.
 Result<store::Store> open_store(const Context& ctx);
@@ -35,6 +37,7 @@ void setup_diff(CLI::App& app, Context& ctx, Action& action);
 void setup_extract(CLI::App& app, Context& ctx, Action& action);
 void setup_notice(CLI::App& app, Context& ctx, Action& action);
 void setup_feed(CLI::App& app, Context& ctx, Action& action);
+void setup_audit(CLI::App& app, Context& ctx, Action& action);
 // Fetching and sharing (cmd_check.cpp, cmd_sync.cpp).
 void setup_check(CLI::App& app, Context& ctx, Action& action);
 void setup_sync(CLI::App& app, Context& ctx, Action& action);

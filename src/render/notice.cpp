@@ -73,6 +73,16 @@ std::string heading_line(const Notice& n) {
     return n.date.empty() ? std::string() : "Last updated " + notice::display_date(n.date);
 }
 
+// The optional note lines under the heading: {label, note}, publisher's first.
+std::vector<std::pair<std::string, std::string>> note_lines(const Notice& n) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!n.publisher_note.empty())
+        out.emplace_back("Publisher's note", n.publisher_note);
+    if (!n.note.empty())
+        out.emplace_back("Our note", n.note);
+    return out;
+}
+
 // Markdown: backslash-escape what could become markup.
 std::string md_escape(std::string_view s) {
     std::string out;
@@ -282,6 +292,8 @@ std::string notice_text(const Notice& n) {
         out += text_line(n.title) + "\n";
     if (auto h = heading_line(n); !h.empty())
         out += h + "\n";
+    for (const auto& [label, note] : note_lines(n))
+        out += label + ": " + text_line(note) + "\n";
     for (const auto& item : n.items)
         out += "- " + text_line(item_line(item)) + (item.major ? "" : " (minor)") + "\n";
     if (n.items.empty())
@@ -297,6 +309,8 @@ std::string notice_markdown(const Notice& n, bool table) {
         out += "# " + md_escape(text_line(n.title)) + "\n\n";
     if (auto h = heading_line(n); !h.empty())
         out += h + "\n\n";
+    for (const auto& [label, note] : note_lines(n))
+        out += "**" + label + ":** " + md_escape(text_line(note)) + "\n\n";
     if (n.items.empty()) {
         out += "No changes to the text.\n";
     } else if (table) {
@@ -327,6 +341,8 @@ std::string notice_html_fragment(const Notice& n) {
     std::string out;
     if (auto h = heading_line(n); !h.empty())
         out += "<p>" + html_escape(h) + "</p>\n";
+    for (const auto& [label, note] : note_lines(n))
+        out += "<p><strong>" + html_escape(label) + ":</strong> " + html_escape(note) + "</p>\n";
     if (n.items.empty())
         out += "<p>No changes to the text.</p>\n";
     else
@@ -363,6 +379,9 @@ std::string notice_report_section(const Notice& n, int level) {
     out += h(0, "doc-title", html_escape(title));
     if (auto line = heading_line(n); !line.empty())
         out += "<p class=\"meta\">" + html_escape(line) + "</p>\n";
+    for (const auto& [label, note] : note_lines(n))
+        out += "<p class=\"meta\"><strong>" + html_escape(label) + ":</strong> " +
+               html_escape(note) + "</p>\n";
     out += about_list(n);
     out += h(1, "part-title", "What changed");
     if (n.items.empty())
@@ -430,6 +449,10 @@ nlohmann::json notice_json(const Notice& n) {
     j["publisher"] = n.publisher;
     j["generated_at"] = n.generated_at;
     j["minor_omitted"] = n.minor_omitted;
+    if (!n.publisher_note.empty())
+        j["publisher_note"] = n.publisher_note;
+    if (!n.note.empty())
+        j["note"] = n.note;
     j["items"] = nlohmann::json::array();
     for (const auto& item : n.items) {
         nlohmann::json ij;

@@ -9,9 +9,11 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace guidetrack::store::detail {
 
@@ -74,6 +76,15 @@ inline Error git_failure(const std::string& what) {
         msg.pop_back();
     return runtime_error(msg);
 }
+
+// Names of the loose and packed branches as files on disk, including ones libgit2 cannot parse.
+std::vector<std::string> branch_names_on_disk(const std::filesystem::path& store);
+
+// Remove what failed pack writes leave in objects/pack (libgit2's temporary pack_git2_* files, a
+// .pack without its .idx) once older than kLeftoverAge, so that a concurrent writer's pack in
+// progress is never touched. Names of removed files go to *removed when given.
+constexpr std::chrono::minutes kLeftoverAge{5};
+void remove_leftover_packs(const std::filesystem::path& store, std::vector<std::string>* removed);
 
 inline std::string oid_hex(const git_oid& oid) {
     char buf[GIT_OID_HEXSZ + 1];

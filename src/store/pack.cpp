@@ -121,6 +121,8 @@ Result<void> Store::Impl::flush() {
     std::unique_ptr<git_buf, void (*)(git_buf*)> guard_buf(&buf, git_buf_dispose);
     // An empty pack is a 12-byte header and a 20-byte checksum: nothing to write.
     if (buf.size > 32) {
+        // What earlier failed writes left (a full disk) goes before this write adds to it.
+        detail::remove_leftover_packs(path, nullptr);
         git_odb_writepack* wp = nullptr;
         rc = git_odb_write_pack(&wp, odb.get(), nullptr, nullptr);
         if (rc < 0)
@@ -262,3 +264,38 @@ std::size_t Store::pack_count() const {
 }
 
 } // namespace guidetrack::store
+
+namespace guidetrack::store::detail {
+
+void remove_leftover_packs(const std::filesystem::path& store, std::vector<std::string>* removed) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path dir = store / "objects" / "pack";
+    const auto now = fs::file_time_type::clock::now();
+    std::vector<fs::path> doomed;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        if (!e.is_regular_file(ec))
+            continue;
+        const fs::path& p = e.path();
+        std::string name = p.filename().string();
+        bool leftover = false;
+        if (name.rfind("pack_git2_", 0) == 0 || name.rfind("tmp_pack_", 0) == 0 ||
+            name.rfind("tmp_idx_", 0) == 0) {
+            leftover = true; // libgit2's (and git's) temporary pack or index
+        } else if (name.rfind("pack-", 0) == 0 && p.extension() == ".pack") {
+            fs::path idx = p;
+            idx.replace_extension(".idx");
+            leftover = !fs::exists(idx, ec); // a pack whose index was never written
+        }
+        if (!leftover)
+            continue;
+        auto mtime = fs::last_write_time(p, ec);
+        if (!ec && now - mtime > kLeftoverAge)
+            doomed.push_back(p);
+    }
+    for (const auto& p : doomed)
+        if (fs::remove(p, ec) && removed)
+            removed->push_back(("objects/pack" / p.filename()).string());
+}
+
+} // namespace guidetrack::store::detail

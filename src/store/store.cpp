@@ -1,4 +1,4 @@
-// The git-backed store (layout and guarantees: see include/guidetrack/store.hpp).
+// The git-backed store (layout and guarantees: see include/guidetrack/store/store.hpp).
 //
 // Every write follows the same order: build blobs, tree and commit in the in-memory pack; write
 // that pack to disk (Impl::flush); only then move refs, by compare-and-swap against the commit the
@@ -9,6 +9,7 @@
 #include "guidetrack/store/store.hpp"
 
 #include "guidetrack/text/text.hpp"
+#include "store/deltapack.hpp"
 #include "store/git.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,11 +19,16 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace guidetrack::store {
 namespace fs = std::filesystem;
@@ -95,12 +101,21 @@ ojson document_json(const DocumentInfo& d) {
     j["publisher"] = d.publisher;
     j["etag"] = d.etag;
     j["last_modified"] = d.last_modified;
+    // Written only when set, so stores without publications keep their exact bytes.
+    if (!d.govuk_path.empty())
+        j["govuk_path"] = d.govuk_path;
+    if (!d.attachment.empty())
+        j["attachment"] = d.attachment;
+    if (!d.attachment_glob.empty())
+        j["attachment_glob"] = d.attachment_glob;
     return j;
 }
 
 DocumentInfo document_from_json(const nlohmann::json& j) {
     DocumentInfo d;
-    auto get = [&](const char* key) { return j.contains(key) ? j[key].get<std::string>() : ""; };
+    auto get = [&](const char* key) {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+    };
     d.id = get("id");
     d.title = get("title");
     d.url = get("url");
@@ -109,6 +124,9 @@ DocumentInfo document_from_json(const nlohmann::json& j) {
     d.publisher = get("publisher");
     d.etag = get("etag");
     d.last_modified = get("last_modified");
+    d.govuk_path = get("govuk_path");
+    d.attachment = get("attachment");
+    d.attachment_glob = get("attachment_glob");
     return d;
 }
 
@@ -126,6 +144,11 @@ ojson version_json(const VersionInfo& v, std::string_view original_name) {
     j["words_added"] = v.words_added;
     j["words_removed"] = v.words_removed;
     j["note"] = v.note;
+    // Written only when set (older stores have neither and read as empty).
+    if (!v.publisher_note.empty())
+        j["publisher_note"] = v.publisher_note;
+    if (!v.date_source.empty())
+        j["date_source"] = v.date_source;
     j["tool_version"] = v.tool_version;
     return j;
 }
@@ -145,6 +168,8 @@ VersionInfo version_from_json(const nlohmann::json& j) {
     v.format = str("format");
     v.sha256 = str("sha256");
     v.note = str("note");
+    v.publisher_note = str("publisher_note");
+    v.date_source = str("date_source");
     v.tool_version = str("tool_version");
     v.size = num("size");
     v.words = num("words");
@@ -164,11 +189,27 @@ std::string one_line(std::string s) {
     return s;
 }
 
-// Messages name the commit kind through trailers, which is how the history is read back.
+// Messages name the commit kind through trailers, which is how the history is read back. A
+// version commit also carries its metadata as trailers (the same fields as its version.json), so
+// `log` and `list` read commits only; commits written before the Word-count trailer existed are
+// read from their version.json.
 struct Trailers {
     std::string version;
     bool technical = false;
+    bool complete = false; // every VersionInfo field is in the message (Word-count present)
+    VersionInfo info;      // label, dates, source, format, size, sha256, words, note, tool
+    std::size_t count = 0; // Version-count: versions up to and including this one (0: unknown)
 };
+
+std::uint64_t to_u64(std::string_view s) {
+    std::uint64_t n = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            break;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
+}
 
 Trailers read_trailers(const git_commit* commit) {
     Trailers t;
@@ -178,15 +219,76 @@ Trailers read_trailers(const git_commit* commit) {
     git_message_trailer_array arr{};
     if (git_message_trailers(&arr, msg) < 0)
         return t;
+    bool has_words = false;
     for (std::size_t i = 0; i < arr.count; ++i) {
         std::string_view key = arr.trailers[i].key;
+        std::string_view value = arr.trailers[i].value;
         if (key == "Version")
-            t.version = arr.trailers[i].value;
+            t.version = value;
         else if (key == "Technical-upgrade")
-            t.technical = std::string_view(arr.trailers[i].value) == "yes";
+            t.technical = value == "yes";
+        else if (key == "Date")
+            t.info.date = value;
+        else if (key == "Date-source")
+            t.info.date_source = value;
+        else if (key == "Retrieved-at")
+            t.info.retrieved_at = value;
+        else if (key == "Source")
+            t.info.source = value;
+        else if (key == "Format")
+            t.info.format = value;
+        else if (key == "Size")
+            t.info.size = to_u64(value);
+        else if (key == "SHA-256")
+            t.info.sha256 = value;
+        else if (key == "Tool-version")
+            t.info.tool_version = value;
+        else if (key == "Version-count")
+            t.count = to_u64(value);
+        else if (key == "Word-count") {
+            t.info.words = to_u64(value);
+            has_words = true;
+        } else if (key == "Words") { // "+12 -3"
+            std::size_t minus = value.find(" -");
+            if (value.size() > 1 && value[0] == '+')
+                t.info.words_added = to_u64(value.substr(1));
+            if (minus != std::string_view::npos)
+                t.info.words_removed = to_u64(value.substr(minus + 2));
+        }
     }
     git_message_trailer_array_free(&arr);
+    t.info.label = t.version;
+    if (has_words && !t.version.empty()) {
+        // The note is the paragraph(s) between the subject and the trailers.
+        std::string_view m(msg);
+        std::string marker = "\n\nDocument: ";
+        std::size_t subject_end = m.find("\n\n");
+        std::size_t trailers_at = m.rfind(marker);
+        if (subject_end != std::string_view::npos && trailers_at != std::string_view::npos) {
+            if (trailers_at > subject_end)
+                t.info.note = std::string(m.substr(subject_end + 2, trailers_at - subject_end - 2));
+            t.complete = true;
+        }
+    }
     return t;
+}
+
+// The trailers that make a version commit readable without its version.json: the word count and
+// the version's number. Left out (so readers fall back to version.json) when a field would not
+// survive the trip through a trailer: an empty or multi-line source, padding spaces.
+std::string version_count_trailers(const VersionInfo& v, std::size_t number) {
+    auto one_line_exact = [](const std::string& s) {
+        return !s.empty() && s.find_first_of("\r\n") == std::string::npos &&
+               !std::isspace(static_cast<unsigned char>(s.front())) &&
+               !std::isspace(static_cast<unsigned char>(s.back()));
+    };
+    std::string out = "Version-count: " + std::to_string(number) + "\n";
+    if (one_line_exact(v.source) && one_line_exact(v.retrieved_at) &&
+        (v.date.empty() || one_line_exact(v.date)) && one_line_exact(v.format) &&
+        one_line_exact(v.tool_version) && v.label.find_first_of("\r\n") == std::string::npos &&
+        v.publisher_note.empty()) // its paragraph is not part of the note: read version.json
+        out += "Word-count: " + std::to_string(v.words) + "\n";
+    return out;
 }
 
 // A ref lock file left by a writer that was killed (SIGKILL, power loss) would make every later
@@ -286,10 +388,39 @@ Result<void> validate_label(std::string_view label) {
         return bad("ends with '.lock'");
     if (label == "latest")
         return bad("'latest' is reserved");
+    if (label.size() >= 4 && label.size() <= 40 && is_hex(label))
+        return bad("it looks like a commit id (add a letter outside a-f, e.g. 'v" +
+                   std::string(label) + "')");
     for (char c : label)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
             return bad("use letters, digits, '.', '_' and '-' only");
     return {};
+}
+
+std::vector<std::string> detail::branch_names_on_disk(const fs::path& store) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(store / "refs" / "heads", ec)) {
+        std::string name = e.path().filename().string();
+        if (e.is_regular_file(ec) && name.find('.') == std::string::npos)
+            out.push_back(name);
+    }
+    std::FILE* f = std::fopen((store / "packed-refs").c_str(), "re");
+    if (f) {
+        char line[512];
+        while (std::fgets(line, sizeof line, f)) {
+            std::string_view l(line);
+            auto at = l.find(" refs/heads/");
+            if (at == std::string_view::npos || l[0] == '#' || l[0] == '^')
+                continue;
+            std::string_view name = l.substr(at + 12);
+            while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+                name.remove_suffix(1);
+            out.emplace_back(name);
+        }
+        std::fclose(f);
+    }
+    return out;
 }
 
 // ----- Opening ---------------------------------------------------------------------------------
@@ -463,7 +594,14 @@ struct Reader {
         }
         while (c && out.size() < limit) {
             Trailers tr = read_trailers(c.get());
-            if (!tr.version.empty() && !tr.technical) {
+            if (!tr.version.empty() && !tr.technical && tr.complete) {
+                VersionInfo v = std::move(tr.info);
+                v.commit = oid_hex(*git_commit_id(c.get()));
+                v.number = tr.count;
+                if (upgrades && git_tree_entry_byname(upgrades.get(), (v.commit + ".md").c_str()))
+                    v.technical = true;
+                out.push_back(std::move(v));
+            } else if (!tr.version.empty() && !tr.technical) {
                 GT_TRY(auto t, tree(c.get()));
                 GT_TRY(auto blob, blob_at(t.get(), "version.json"));
                 if (!blob)
@@ -475,6 +613,7 @@ struct Reader {
                                          oid_hex(*git_commit_id(c.get())));
                 VersionInfo v = version_from_json(j);
                 v.commit = oid_hex(*git_commit_id(c.get()));
+                v.number = tr.count;
                 if (upgrades && git_tree_entry_byname(upgrades.get(), (v.commit + ".md").c_str()))
                     v.technical = true;
                 out.push_back(std::move(v));
@@ -535,32 +674,61 @@ Result<DocumentInfo> Store::document(std::string_view id) const {
     return r.document_at(id, *tip);
 }
 
-Result<std::vector<DocumentInfo>> Store::documents() const {
+Result<Listing> Store::scan() const {
+    // libgit2's branch iterator silently skips a ref file it cannot parse, so the names are also
+    // read from disk: a corrupt ref must show up as damaged, not vanish.
+    std::set<std::string> names;
+    for (auto& name : detail::branch_names_on_disk(impl_->path))
+        names.insert(std::move(name));
     git_branch_iterator* it_raw = nullptr;
     int rc = git_branch_iterator_new(&it_raw, impl_->repo.get(), GIT_BRANCH_LOCAL);
     if (rc < 0)
         return git_failure("listing documents", rc);
     BranchIterPtr it(it_raw);
-    std::vector<DocumentInfo> docs;
-    Reader r{impl_->repo.get()};
     git_reference* ref = nullptr;
     git_branch_t type;
     while ((rc = git_branch_next(&ref, &type, it.get())) == 0) {
         RefPtr owned(ref);
         const char* name = nullptr;
-        if (git_branch_name(&name, ref) < 0 || !validate_id(name).ok())
-            continue; // not one of ours
-        const git_oid* target = git_reference_target(ref);
-        if (!target)
-            continue;
-        GT_TRY(auto doc, r.document_at(name, *target));
-        docs.push_back(std::move(doc));
+        if (git_branch_name(&name, ref) == 0)
+            names.insert(name);
     }
     if (rc != GIT_ITEROVER)
         return git_failure("listing documents", rc);
-    std::sort(docs.begin(), docs.end(),
-              [](const DocumentInfo& a, const DocumentInfo& b) { return a.id < b.id; });
-    return docs;
+    Listing out;
+    Reader r{impl_->repo.get()};
+    for (const auto& name : names) {
+        if (!validate_id(name).ok())
+            continue; // not one of ours
+        auto tip = r.tip(name);
+        if (!tip.ok() || !*tip) {
+            out.damaged.push_back({name, tip.ok()
+                                             ? "its branch refs/heads/" + name + " names no commit"
+                                             : printable(tip.error().message)});
+            continue;
+        }
+        auto doc = r.document_at(name, **tip);
+        if (!doc.ok()) {
+            out.damaged.push_back({name, printable(doc.error().message)});
+            continue;
+        }
+        out.documents.push_back(std::move(*doc));
+    }
+    return out;
+}
+
+Result<std::vector<DocumentInfo>> Store::documents() const {
+    GT_TRY(auto listing, scan());
+    if (!listing.damaged.empty()) {
+        const auto& d = listing.damaged.front();
+        std::string more =
+            listing.damaged.size() > 1
+                ? " (and " + std::to_string(listing.damaged.size() - 1) + " more damaged)"
+                : "";
+        return runtime_error("document '" + d.id + "' is damaged: " + d.problem + more +
+                             "; run guidetrack fsck");
+    }
+    return std::move(listing.documents);
 }
 
 Result<std::vector<VersionInfo>> Store::versions(std::string_view id) const {
@@ -570,6 +738,25 @@ Result<std::vector<VersionInfo>> Store::versions(std::string_view id) const {
     if (!tip)
         return input_error("unknown document '" + std::string(id) + "'");
     return r.versions_from(*tip);
+}
+
+Result<Store::Summary> Store::summary(std::string_view id) const {
+    GT_CHECK(validate_id(id));
+    Reader r{impl_->repo.get()};
+    GT_TRY(auto tip, r.tip(id));
+    if (!tip)
+        return input_error("unknown document '" + std::string(id) + "'");
+    GT_TRY(auto vs, r.versions_from(*tip, 1));
+    Summary s;
+    if (vs.empty())
+        return s;
+    s.versions = vs.front().number;
+    if (s.versions == 0) {
+        GT_TRY(auto all, r.versions_from(*tip));
+        s.versions = all.size();
+    }
+    s.latest = std::move(vs.front());
+    return s;
 }
 
 Result<VersionInfo> Store::latest(std::string_view id) const {
@@ -597,40 +784,76 @@ Result<VersionInfo> Store::resolve(std::string_view id, std::string_view selecto
             known += ", ...";
         return input_error("unknown version '" + sel + "' of '" + doc + "' (known: " + known + ")");
     };
-    if (sel.empty() || sel == "latest")
-        return vs.front();
-    if (sel.rfind("latest~", 0) == 0) {
-        std::string n = sel.substr(7);
-        if (n.empty() || n.size() > 9 ||
-            !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(c); }))
-            return input_error("invalid version '" + sel + "' (expected latest~N)");
-        std::size_t k = std::stoul(n);
-        if (k >= vs.size())
-            return input_error("'" + doc + "' has only " + std::to_string(vs.size()) +
-                               " version(s): " + sel + " does not exist");
-        return vs[k];
+    // An explicit kind (label:, date:, commit:) picks one reading; a bare selector is read every
+    // way it can be, and must name one version.
+    enum Kinds { kLabel = 1, kDate = 2, kCommit = 4 };
+    int kinds = kLabel | kDate | kCommit;
+    std::string_view body = selector;
+    static const std::pair<std::string_view, int> kPrefixes[] = {
+        {"label:", kLabel}, {"date:", kDate}, {"commit:", kCommit}};
+    for (const auto& [prefix, kind] : kPrefixes)
+        if (body.rfind(prefix, 0) == 0) {
+            body.remove_prefix(prefix.size());
+            kinds = kind;
+            break;
+        }
+    const std::string b(body);
+    if (kinds == (kLabel | kDate | kCommit)) {
+        if (b.empty() || b == "latest")
+            return vs.front();
+        if (b.rfind("latest~", 0) == 0) {
+            std::string n = b.substr(7);
+            if (n.empty() || n.size() > 9 ||
+                !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(c); }))
+                return input_error("invalid version '" + sel + "' (expected latest~N)");
+            std::size_t k = std::stoul(n);
+            if (k >= vs.size())
+                return input_error("'" + doc + "' has only " + std::to_string(vs.size()) +
+                                   " version(s): " + sel + " does not exist");
+            return vs[k];
+        }
     }
-    for (const auto& v : vs)
-        if (v.label == sel)
-            return v;
-    if (validate_date(sel).ok()) {
-        for (const auto& v : vs) // newest first: the latest version of that date
-            if (v.date == sel)
-                return v;
-    }
-    if (sel.size() >= 4 && sel.size() <= 40 && is_hex(sel)) {
-        const VersionInfo* found = nullptr;
+    struct Candidate {
+        const VersionInfo* v;
+        std::string how; // the explicit selector that names it
+    };
+    std::vector<Candidate> found;
+    auto add = [&](const VersionInfo& v, std::string how) {
+        for (const auto& c : found)
+            if (c.v == &v)
+                return;
+        found.push_back({&v, std::move(how)});
+    };
+    if (kinds & kLabel)
         for (const auto& v : vs)
-            if (v.commit.compare(0, sel.size(), sel) == 0) {
-                if (found)
-                    return input_error("version '" + sel + "' of '" + doc +
-                                       "' is ambiguous: give more digits");
-                found = &v;
+            if (v.label == b)
+                add(v, "label:" + v.label);
+    if ((kinds & kDate) && validate_date(b).ok()) {
+        for (const auto& v : vs) // newest first: the latest version of that date
+            if (v.date == b) {
+                add(v, "date:" + v.date);
+                break;
             }
-        if (found)
-            return *found;
     }
-    return unknown();
+    if ((kinds & kCommit) && b.size() >= 4 && b.size() <= 40 && is_hex(b))
+        for (const auto& v : vs)
+            if (v.commit.compare(0, b.size(), b) == 0)
+                add(v, "commit:" + v.commit.substr(0, 12));
+    if (found.size() == 1)
+        return *found.front().v;
+    if (found.empty()) {
+        if (kinds == kDate && !validate_date(b).ok())
+            return input_error("invalid date in '" + sel + "' (expected date:YYYY-MM-DD)");
+        return unknown();
+    }
+    std::string list;
+    for (std::size_t i = 0; i < found.size() && i < 6; ++i)
+        list += std::string(i ? ", " : "") + found[i].how + " (version " + found[i].v->label +
+                ", commit " + found[i].v->commit.substr(0, 8) + ")";
+    if (found.size() > 6)
+        list += ", ...";
+    return input_error("version '" + sel + "' of '" + doc + "' is ambiguous: it could be " + list +
+                       "; give one of these");
 }
 
 Result<std::string> Store::stored_text(std::string_view id, const VersionInfo& v) const {
@@ -714,6 +937,12 @@ struct Writer {
     }
 
     Result<git_oid> write_tree(const TreeDraft& tb) {
+        std::string buf = tree_bytes(tb);
+        return object(GIT_OBJECT_TREE, buf.data(), buf.size());
+    }
+
+    // A tree object's bytes, in git's order.
+    static std::string tree_bytes(const TreeDraft& tb) {
         // git orders tree entries by name, comparing a subtree's name as if it ended in '/'.
         std::vector<std::pair<std::string, const TreeDraft::Entry*>> order;
         for (const auto& [name, e] : tb.entries)
@@ -730,12 +959,18 @@ struct Writer {
             buf += '\0';
             buf.append(reinterpret_cast<const char*>(e->id.id), GIT_OID_RAWSZ);
         }
-        return object(GIT_OBJECT_TREE, buf.data(), buf.size());
+        return buf;
     }
 
     // A commit in the in-memory pack; no ref moves here.
     Result<git_oid> commit(const git_oid& tree_oid, const git_commit* parent,
                            const std::string& message) {
+        std::string bytes;
+        return commit(tree_oid, parent, message, bytes);
+    }
+    // The same, also giving the commit object's bytes.
+    Result<git_oid> commit(const git_oid& tree_oid, const git_commit* parent,
+                           const std::string& message, std::string& bytes) {
         GT_TRY(auto sig, signature());
         git_tree* t = nullptr;
         int rc = git_tree_lookup(&t, impl.repo.get(), &tree_oid);
@@ -749,6 +984,7 @@ struct Writer {
         if (rc < 0)
             return git_failure("writing a commit", rc);
         auto oid = object(GIT_OBJECT_COMMIT, buf.ptr, buf.size);
+        bytes.assign(buf.ptr, buf.size);
         git_buf_dispose(&buf);
         return oid;
     }
@@ -852,10 +1088,22 @@ Result<void> Store::track(const DocumentInfo& info_in) {
                          "'); try again");
 }
 
-Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
-    GT_CHECK(validate_id(req.id));
-    const std::string& id = req.id;
-    std::string what = req.source.empty() ? std::string("input") : "'" + req.source + "'";
+namespace {
+
+// A version ready to record: its extracted text, plain text and metadata (no label, no counts).
+struct Prepared {
+    VersionInfo v;
+    std::string text, plain, original_name;
+};
+
+// Everything a snapshot does before it looks at the store's history: checks, texts, hashes.
+std::string input_name(const SnapshotRequest& req) {
+    return req.source.empty() ? std::string("input") : "'" + req.source + "'";
+}
+
+// The checks that need no store: size, label, date.
+Result<void> check_request(const SnapshotRequest& req) {
+    std::string what = input_name(req);
     if (req.original.empty())
         return input_error(what + " is empty: nothing to record");
     if (req.original.size() > req.max_bytes)
@@ -866,28 +1114,82 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         GT_CHECK(validate_label(req.label));
     if (!req.date.empty())
         GT_CHECK(validate_date(req.date));
-    GT_TRY(auto doc, document(id));
+    // A label shaped like a date would shadow the versions published on that date.
+    if (!req.label.empty() && validate_date(req.label).ok() && req.label != req.date)
+        return input_error("invalid version label '" + req.label +
+                           "': it looks like a date, and would hide the version published on "
+                           "that date (give the date with --date " +
+                           req.label + ", or a label such as 'v" + req.label + "')");
+    return {};
+}
 
-    (void)doc;
+// The version of req.document (extracted by the caller, app::snapshot): text, plain text and
+// metadata. The store does not extract.
+Result<Prepared> prepare_version(const SnapshotRequest& req) {
+    GT_CHECK(check_request(req));
+    std::string what = input_name(req);
     if (req.document.blocks.empty())
         return input_error(what + " has no text: an empty document");
     if (req.format.empty())
         return input_error(what + ": no format given");
     const model::Document* extracted = &req.document;
-    const std::string text = model::write_stored_text(*extracted);
-    const std::string plain = model::plain_text(*extracted);
-
-    VersionInfo v;
+    Prepared p;
+    p.text = model::write_stored_text(*extracted);
+    p.plain = model::plain_text(*extracted);
+    VersionInfo& v = p.v;
     v.date = req.date;
     v.retrieved_at = req.retrieved_at.empty() ? now_iso8601() : req.retrieved_at;
     v.sha256 = text::sha256_hex(req.original);
     v.source = req.source;
     v.format = req.format;
     v.note = req.note;
+    v.publisher_note = req.publisher_note;
+    v.date_source = req.date_source;
     v.tool_version = GUIDETRACK_VERSION;
     v.size = req.original.size();
     v.words = model::word_count(*extracted);
-    const std::string original_name = "original." + v.format;
+    p.original_name = "original." + v.format;
+    return p;
+}
+
+// The commit message of a version: subject, note, trailers (read back by read_trailers).
+std::string version_message(const std::string& id, const VersionInfo& v, std::size_t number) {
+    std::string shown_date = !v.date.empty() ? v.date : v.retrieved_at.substr(0, 10);
+    std::string msg = id + ": record version " + v.label + " (" + shown_date + ")\n\n";
+    if (!v.note.empty())
+        msg += v.note + "\n\n";
+    if (!v.publisher_note.empty())
+        msg += "Publisher's note: " + one_line(v.publisher_note) + "\n\n";
+    msg += "Document: " + id + "\nVersion: " + v.label + "\n";
+    if (!v.date.empty())
+        msg += "Date: " + v.date + "\n";
+    if (!v.date_source.empty())
+        msg += "Date-source: " + v.date_source + "\n";
+    msg += "Retrieved-at: " + v.retrieved_at + "\n";
+    msg += "Source: " + one_line(v.source.empty() ? std::string("-") : v.source) + "\n";
+    msg += "Format: " + v.format + "\n";
+    msg += "Size: " + std::to_string(v.size) + "\n";
+    msg += "SHA-256: " + v.sha256 + "\n";
+    msg +=
+        "Words: +" + std::to_string(v.words_added) + " -" + std::to_string(v.words_removed) + "\n";
+    msg += "Tool-version: " + v.tool_version + "\n";
+    msg += version_count_trailers(v, number);
+    return msg;
+}
+
+} // namespace
+
+Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
+    GT_CHECK(validate_id(req.id));
+    const std::string& id = req.id;
+    GT_CHECK(check_request(req));
+    GT_TRY(auto doc, document(id));
+    (void)doc;
+    GT_TRY(Prepared prepared, prepare_version(req));
+    VersionInfo& v = prepared.v;
+    const std::string& text = prepared.text;
+    const std::string& plain = prepared.plain;
+    const std::string& original_name = prepared.original_name;
 
     Reader r{impl_->repo.get()};
     Writer w{*impl_};
@@ -899,6 +1201,17 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         if (!tip)
             return input_error("unknown document '" + id + "'");
         GT_TRY(auto latest, r.versions_from(*tip, 1));
+        // The version's number in the history, kept in its commit so that `list` reads the tip
+        // only. A history written before Version-count is counted once here.
+        std::size_t number = 1;
+        if (!latest.empty()) {
+            if (latest.front().number > 0) {
+                number = latest.front().number + 1;
+            } else {
+                GT_TRY(auto all, r.versions_from(*tip));
+                number = all.size() + 1;
+            }
+        }
         std::string previous_plain;
         if (!latest.empty()) {
             // Same bytes, or same text: nothing new to record.
@@ -944,21 +1257,7 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         GT_CHECK(w.put(tb, "version.json", version_blob));
         GT_TRY(auto tree, w.write_tree(tb));
 
-        std::string shown_date = !v.date.empty() ? v.date : v.retrieved_at.substr(0, 10);
-        std::string msg = id + ": record version " + v.label + " (" + shown_date + ")\n\n";
-        if (!v.note.empty())
-            msg += v.note + "\n\n";
-        msg += "Document: " + id + "\nVersion: " + v.label + "\n";
-        if (!v.date.empty())
-            msg += "Date: " + v.date + "\n";
-        msg += "Retrieved-at: " + v.retrieved_at + "\n";
-        msg += "Source: " + one_line(v.source.empty() ? std::string("-") : v.source) + "\n";
-        msg += "Format: " + v.format + "\n";
-        msg += "Size: " + std::to_string(v.size) + "\n";
-        msg += "SHA-256: " + v.sha256 + "\n";
-        msg += "Words: +" + std::to_string(v.words_added) + " -" + std::to_string(v.words_removed) +
-               "\n";
-        msg += "Tool-version: " + v.tool_version + "\n";
+        std::string msg = version_message(id, v, number);
         GT_TRY(auto commit, w.commit(tree, parent.get(), msg));
         GT_CHECK(impl_->flush());
 
@@ -979,6 +1278,7 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
             continue;
         }
         v.commit = oid_hex(commit);
+        v.number = number;
         // A failed merge loses nothing (the packs stay as they were): the snapshot stands.
         (void)impl_->maybe_consolidate(false);
         return SnapshotResult{SnapshotStatus::recorded, v};
@@ -1070,6 +1370,302 @@ Result<ReextractResult> Store::reextract(std::string_view id_view, const Extract
         backoff(attempt);
     }
     return runtime_error("the store is busy (another writer kept moving '" + id + "'); try again");
+}
+
+// ----- Import: many versions, one pack and one ref update per batch --------------------------
+
+namespace {
+
+// Adds lightweight tags to packed-refs in one write, under packed-refs.lock (the lock git and
+// libgit2 take to rewrite that file), keeping it sorted. The names must be new.
+Result<void> add_packed_refs(const fs::path& store,
+                             const std::vector<std::pair<std::string, git_oid>>& refs) {
+    const fs::path file = store / "packed-refs", lock = store / "packed-refs.lock";
+    int fd = -1;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST)
+            break;
+        if (attempt % 20 == 19)
+            clear_stale_ref_locks(store, "");
+        backoff(attempt);
+    }
+    if (fd < 0)
+        return runtime_error("the store is busy (cannot lock " + lock.string() + "); try again");
+    auto fail = [&](const std::string& what) {
+        ::close(fd);
+        std::error_code ec;
+        fs::remove(lock, ec);
+        return runtime_error(what);
+    };
+    std::string header = "# pack-refs with: peeled fully-peeled sorted \n";
+    std::vector<std::pair<std::string, std::string>> entries; // name -> its lines
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.empty())
+                continue;
+            if (line[0] == '#') {
+                header = line + "\n";
+            } else if (line[0] == '^') {
+                if (!entries.empty())
+                    entries.back().second += line + "\n";
+            } else {
+                std::size_t sp = line.find(' ');
+                if (sp == std::string::npos)
+                    return fail("cannot read " + file.string() + ": unexpected line");
+                entries.emplace_back(line.substr(sp + 1), line + "\n");
+            }
+        }
+    }
+    for (const auto& [name, oid] : refs)
+        entries.emplace_back(name, oid_hex(oid) + " " + name + "\n");
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out = header;
+    for (const auto& e : entries)
+        out += e.second;
+    for (std::size_t at = 0; at < out.size();) {
+        ssize_t n = ::write(fd, out.data() + at, out.size() - at);
+        if (n < 0)
+            return fail("writing " + lock.string() + " failed");
+        at += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0)
+        return fail("writing " + lock.string() + " failed");
+    ::close(fd);
+    std::error_code ec;
+    fs::rename(lock, file, ec);
+    if (ec) {
+        fs::remove(lock, ec);
+        return runtime_error("replacing " + file.string() + " failed: " + ec.message());
+    }
+    return {};
+}
+
+// One file of a version (original, text.md, version.json) and the last object it was stored as
+// in the current pack, for the next version's delta.
+struct Chain {
+    std::string bytes;
+    std::size_t index = 0, depth = 0;
+    bool in_pack = false;
+};
+constexpr std::size_t kMaxDeltaDepth = 50; // as git: reading a version applies at most 50 deltas
+constexpr std::size_t kMaxBatchBytes = 64u << 20;
+
+} // namespace
+
+Result<ImportResult> Store::import(std::string_view id_view, const ImportSource& next,
+                                   std::size_t batch_size) {
+    GT_CHECK(validate_id(id_view));
+    const std::string id(id_view);
+    if (batch_size == 0)
+        batch_size = 1;
+    GT_TRY(auto doc, document(id));
+    (void)doc; // the document must be tracked
+    Reader r{impl_->repo.get()};
+    Writer w{*impl_};
+    clear_stale_ref_locks(impl_->path, id);
+    ImportResult result;
+
+    // What the next version is compared with and numbered after: the latest version.
+    std::optional<git_oid> built_on; // the tip the state below belongs to
+    std::string prev_text, prev_plain, prev_sha;
+    std::size_t number = 0;
+    auto load_state = [&](const git_oid& tip) -> Result<void> {
+        GT_TRY(auto latest, r.versions_from(tip, 1));
+        prev_text.clear();
+        prev_plain.clear();
+        prev_sha.clear();
+        number = 0;
+        if (!latest.empty()) {
+            GT_TRY(auto prev, r.text_of(tip, latest.front()));
+            prev_text = std::move(prev);
+            auto prev_doc = model::parse_stored_text(prev_text);
+            prev_plain = prev_doc.ok() ? model::plain_text(*prev_doc) : prev_text;
+            prev_sha = latest.front().sha256;
+            number = latest.front().number;
+            if (number == 0) {
+                GT_TRY(auto all, r.versions_from(tip));
+                number = all.size();
+            }
+        }
+        built_on = tip;
+        return {};
+    };
+
+    bool finished = false;
+    while (!finished) {
+        GT_TRY(auto tip, r.tip(id));
+        if (!tip)
+            return input_error("unknown document '" + id + "'");
+        if (!built_on || !git_oid_equal(&*built_on, &*tip))
+            GT_CHECK(load_state(*tip));
+        GT_TRY(auto parent, r.commit(*tip));
+        GT_TRY(auto base_tree, r.tree(parent.get()));
+        GT_TRY(TreeDraft tb, w.builder(base_tree.get()));
+        CommitPtr parent_commit = std::move(parent);
+
+        PackWriter pack;
+        std::map<std::string, Chain> chains;
+        std::vector<std::pair<std::string, git_oid>> tags;
+        std::unordered_set<std::string> batch_labels;
+        std::unordered_set<std::string> in_pack; // raw ids of the objects in the pack
+        std::size_t in_batch = 0, batch_bytes = 0;
+        git_oid new_tip = *tip;
+        std::optional<VersionInfo> batch_last;
+        std::size_t batch_unchanged = 0;
+        std::vector<std::string> batch_skipped;
+        std::string saved_text, saved_plain, saved_sha;
+        const std::size_t saved_number = number;
+        saved_text = prev_text;
+        saved_plain = prev_plain;
+        saved_sha = prev_sha;
+
+        auto put_blob = [&](const std::string& name, std::string bytes) -> Result<git_oid> {
+            git_oid oid;
+            int rc = git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB);
+            if (rc < 0)
+                return git_failure("hashing an object", rc);
+            std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+            if (!in_pack.insert(key).second)
+                return oid; // the same bytes again (text.md = original, a revert): stored once
+            Chain& c = chains[name];
+            std::size_t index;
+            if (c.in_pack && c.depth < kMaxDeltaDepth)
+                index = pack.add(GIT_OBJECT_BLOB, bytes, c.index, c.bytes);
+            else
+                index = pack.add(GIT_OBJECT_BLOB, bytes);
+            c.depth = pack.is_delta(index) ? c.depth + 1 : 0;
+            c.index = index;
+            c.in_pack = true;
+            batch_bytes += bytes.size();
+            c.bytes = std::move(bytes);
+            return oid;
+        };
+
+        while (in_batch < batch_size && batch_bytes < kMaxBatchBytes) {
+            GT_TRY(std::optional<SnapshotRequest> item, next());
+            if (!item) {
+                finished = true;
+                break;
+            }
+            SnapshotRequest& req = *item;
+            req.id = id;
+            auto prepared = prepare_version(req);
+            if (!prepared.ok()) {
+                if (prepared.error().kind != ErrorKind::input)
+                    return prepared.error();
+                batch_skipped.push_back(prepared.error().message);
+                continue;
+            }
+            Prepared& p = *prepared;
+            VersionInfo& v = p.v;
+            if (number > 0 && (v.sha256 == prev_sha || p.text == prev_text)) {
+                ++batch_unchanged;
+                continue;
+            }
+            auto taken = [&](const std::string& label) {
+                return batch_labels.count(label) || w.tag_exists(id, label);
+            };
+            if (!req.label.empty() && !taken(req.label)) {
+                v.label = req.label;
+            } else {
+                std::string base = !req.label.empty() ? req.label
+                                   : !v.date.empty()  ? v.date
+                                                      : v.retrieved_at.substr(0, 10);
+                v.label = base;
+                for (int n = 2; taken(v.label); ++n)
+                    v.label = base + "-" + std::to_string(n);
+            }
+            if (number == 0) {
+                v.words_added = v.words;
+                v.words_removed = 0;
+            } else {
+                auto [added, removed] = word_delta(prev_plain, p.plain);
+                v.words_added = added;
+                v.words_removed = removed;
+            }
+            ++number;
+            std::erase_if(tb.entries, [&](const auto& entry) {
+                return entry.first.rfind("original.", 0) == 0 && entry.first != p.original_name;
+            });
+            GT_TRY(auto original_blob, put_blob("original", std::move(req.original)));
+            GT_TRY(auto text_blob, put_blob("text.md", p.text));
+            GT_TRY(auto version_blob,
+                   put_blob("version.json", json_text(version_json(v, p.original_name))));
+            GT_CHECK(w.put(tb, p.original_name, original_blob));
+            GT_CHECK(w.put(tb, "text.md", text_blob));
+            GT_CHECK(w.put(tb, "version.json", version_blob));
+            std::string tree_bytes = Writer::tree_bytes(tb);
+            GT_TRY(auto tree_oid, w.object(GIT_OBJECT_TREE, tree_bytes.data(), tree_bytes.size()));
+            if (in_pack
+                    .insert(std::string(reinterpret_cast<const char*>(tree_oid.id), GIT_OID_RAWSZ))
+                    .second)
+                pack.add(GIT_OBJECT_TREE, tree_bytes);
+            std::string commit_bytes;
+            GT_TRY(auto commit_oid, w.commit(tree_oid, parent_commit.get(),
+                                             version_message(id, v, number), commit_bytes));
+            pack.add(GIT_OBJECT_COMMIT, commit_bytes);
+            GT_TRY(auto c, r.commit(commit_oid));
+            parent_commit = std::move(c);
+            new_tip = commit_oid;
+            v.commit = oid_hex(commit_oid);
+            v.number = number;
+            tags.emplace_back(tag_ref(id, v.label), commit_oid);
+            batch_labels.insert(v.label);
+            prev_text = std::move(p.text);
+            prev_plain = std::move(p.plain);
+            prev_sha = v.sha256;
+            batch_last = v;
+            ++in_batch;
+        }
+        // The batch is complete (or the inputs ended); the next input waits for the next batch.
+        if (in_batch > 0) {
+            GT_CHECK(pack.write(impl_->odb.get()));
+            git_mempack_reset(impl_->mempack);
+            git_odb_refresh(impl_->odb.get());
+            GT_CHECK(add_packed_refs(impl_->path, tags));
+            git_reference* ref = nullptr;
+            int rc = git_reference_create_matching(&ref, impl_->repo.get(), branch_ref(id).c_str(),
+                                                   &new_tip, 1, &*tip, "guidetrack: import");
+            git_reference_free(ref);
+            if (rc < 0) {
+                // Another writer moved the branch meanwhile: take the tags back (the pack's
+                // objects are unreachable, and harmless) and stop; nothing half-done is left.
+                for (const auto& [name, oid] : tags) {
+                    git_reference* t = nullptr;
+                    if (git_reference_lookup(&t, impl_->repo.get(), name.c_str()) == 0) {
+                        RefPtr owned(t);
+                        const git_oid* target = git_reference_target(t);
+                        if (target && git_oid_equal(target, &oid))
+                            git_reference_delete(t);
+                    }
+                }
+                prev_text = saved_text;
+                prev_plain = saved_plain;
+                prev_sha = saved_sha;
+                number = saved_number;
+                if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED)
+                    return runtime_error(
+                        "'" + id + "' changed while it was being imported (another snapshot); " +
+                        std::to_string(result.recorded) +
+                        " versions were imported before that batch");
+                return git_failure("moving " + branch_ref(id), rc);
+            }
+            built_on = new_tip;
+            ++result.batches;
+            result.recorded += in_batch;
+            result.last = batch_last;
+        }
+        result.unchanged += batch_unchanged;
+        for (auto& m : batch_skipped)
+            result.skipped.push_back(std::move(m));
+    }
+    // A failed merge loses nothing (the packs stay as they were): the import stands.
+    (void)impl_->maybe_consolidate(false);
+    return result;
 }
 
 } // namespace guidetrack::store

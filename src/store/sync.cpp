@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +27,9 @@ constexpr const char* kTagsPrefix = "refs/tags/";
 // changes nothing the store reads.
 constexpr const char* kRemoteHeads = "refs/remotes/origin/heads/";
 constexpr const char* kRemoteTags = "refs/remotes/origin/tags/";
+// The marker that says "this repository is a guidetrack store", and where the remote's lands.
+constexpr const char* kMarkerRef = "refs/guidetrack/store";
+constexpr const char* kRemoteMarker = "refs/remotes/origin/guidetrack/store";
 
 using store::detail::git_failure;
 using store::detail::RepoPtr;
@@ -161,6 +165,97 @@ class NarrowDeltaWindow {
     std::filesystem::path path_;
 };
 
+// A ref lock lives for the moment a ref file is rewritten; one older than a few seconds was left
+// by a process that was killed (as in the store: see clear_stale_ref_locks in store.cpp), and
+// would make every later sync fail. Clears them under refs/ and at the top of a git folder.
+void clear_stale_locks(const std::filesystem::path& git_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    auto clear = [&](const fs::path& p) {
+        auto mtime = fs::last_write_time(p, ec);
+        if (!ec && now - mtime > std::chrono::seconds(3))
+            fs::remove(p, ec);
+    };
+    for (const auto& e : fs::directory_iterator(git_dir, ec))
+        if (e.path().extension() == ".lock" && e.is_regular_file(ec))
+            clear(e.path());
+    fs::path refs = git_dir / "refs";
+    for (auto it = fs::recursive_directory_iterator(refs, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->path().extension() == ".lock" && it->is_regular_file(ec))
+            clear(it->path());
+}
+
+// The remote as a local folder, when it is one (a path or file:// URL), else empty.
+std::filesystem::path local_remote_dir(const std::string& url) {
+    std::string path = url;
+    if (path.rfind("file://", 0) == 0)
+        path = path.substr(7);
+    else if (path.find("://") != std::string::npos)
+        return {};
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec))
+        return {};
+    std::filesystem::path p(path);
+    if (std::filesystem::is_directory(p / ".git", ec))
+        p /= ".git";
+    return p;
+}
+
+// Does the commit's tree hold document.json (is the branch a guidetrack document)?
+bool holds_document(git_repository* repo, const git_oid& tip) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, &tip) < 0)
+        return false;
+    git_tree* t = nullptr;
+    bool found = false;
+    if (git_commit_tree(&t, c) == 0) {
+        found = git_tree_entry_byname(t, "document.json") != nullptr;
+        git_tree_free(t);
+    }
+    git_commit_free(c);
+    return found;
+}
+
+// The store's marker ref: a commit of the empty tree, the same in every store (fixed author and
+// time), so that two stores never disagree about it.
+Result<git_oid> ensure_marker(git_repository* repo) {
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, repo, kMarkerRef) == 0)
+        return oid;
+    git_treebuilder* tb = nullptr;
+    git_oid tree_oid;
+    if (git_treebuilder_new(&tb, repo, nullptr) < 0)
+        return git_failure("cannot mark the store");
+    int rc = git_treebuilder_write(&tree_oid, tb);
+    git_treebuilder_free(tb);
+    if (rc < 0)
+        return git_failure("cannot mark the store");
+    git_tree* tree = nullptr;
+    if (git_tree_lookup(&tree, repo, &tree_oid) < 0)
+        return git_failure("cannot mark the store");
+    git_signature* sig = nullptr;
+    if (git_signature_new(&sig, "guidetrack", "guidetrack@localhost", 0, 0) < 0) {
+        git_tree_free(tree);
+        return git_failure("cannot mark the store");
+    }
+    rc = git_commit_create(&oid, repo, nullptr, sig, sig, "UTF-8",
+                           "guidetrack store\n\nThis repository is a guidetrack store: one branch "
+                           "per document, one tag per version.\n",
+                           tree, 0, nullptr);
+    git_signature_free(sig);
+    git_tree_free(tree);
+    if (rc < 0)
+        return git_failure("cannot mark the store");
+    git_reference* ref = nullptr;
+    rc = git_reference_create(&ref, repo, kMarkerRef, &oid, 0, "guidetrack: store marker");
+    git_reference_free(ref);
+    if (rc < 0 && rc != GIT_EEXISTS)
+        return git_failure("cannot mark the store");
+    return oid;
+}
+
 Result<Remote> open_remote(git_repository* repo, const std::string& url) {
     git_remote* raw = nullptr;
     int rc = git_remote_lookup(&raw, repo, kRemoteName);
@@ -207,6 +302,8 @@ std::string_view action_name(Action action) {
         return "rejected";
     case Action::skipped:
         return "skipped";
+    case Action::locked:
+        return "locked";
     }
     return "unknown";
 }
@@ -215,7 +312,8 @@ bool Report::ok() const {
     if (!tag_conflicts.empty())
         return false;
     return std::none_of(documents.begin(), documents.end(), [](const DocumentSync& d) {
-        return d.action == Action::diverged || d.action == Action::rejected;
+        return d.action == Action::diverged || d.action == Action::rejected ||
+               d.action == Action::locked;
     });
 }
 
@@ -228,32 +326,92 @@ Result<Report> sync(store::Store& store, const Options& options) {
     GT_TRY(Remote remote, open_remote(repo.get(), options.remote));
     Report report;
     report.remote = git_remote_url(remote.get());
+    // Locks left by a sync that was killed, here and on a remote that is a local folder.
+    clear_stale_locks(store.path());
+    const std::filesystem::path remote_dir = local_remote_dir(report.remote);
+    if (!remote_dir.empty())
+        clear_stale_locks(remote_dir);
+    GT_TRY(git_oid marker, ensure_marker(repo.get()));
 
-    // 1. Fetch the remote's branches and tags into their own namespace.
+    // 1. Fetch the remote's branches, tags and marker into their own namespace.
     CallbackState creds;
     std::string heads_spec = std::string("+refs/heads/*:") + kRemoteHeads + "*";
     std::string tags_spec = std::string("+refs/tags/*:") + kRemoteTags + "*";
-    char* fetch_specs[] = {heads_spec.data(), tags_spec.data()};
-    git_strarray fetch_refspecs{fetch_specs, 2};
+    std::string marker_spec = std::string("+") + kMarkerRef + ":" + kRemoteMarker;
+    char* fetch_specs[] = {heads_spec.data(), tags_spec.data(), marker_spec.data()};
+    git_strarray fetch_refspecs{fetch_specs, 3};
     git_fetch_options fetch_opts = GIT_FETCH_OPTIONS_INIT;
     fetch_opts.prune = GIT_FETCH_PRUNE;
     fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
     fetch_opts.callbacks.credentials = acquire_credentials;
     fetch_opts.callbacks.payload = &creds;
-    if (git_remote_fetch(remote.get(), &fetch_refspecs, &fetch_opts, "guidetrack sync") < 0)
+    if (git_remote_fetch(remote.get(), &fetch_refspecs, &fetch_opts, "guidetrack sync") < 0) {
+        const git_error* e = git_error_last();
+        if (e && e->message && std::strstr(e->message, "lock"))
+            return git_failure("cannot fetch from '" + report.remote +
+                               "' (locked: another sync is running, or a lock file older than a "
+                               "few seconds was left and could not be removed)");
         return git_failure("cannot fetch from '" + report.remote + "'");
+    }
 
-    GT_TRY(auto local_heads, refs_under(repo.get(), kHeadsPrefix, false));
-    GT_TRY(auto remote_heads, refs_under(repo.get(), kRemoteHeads, false));
+    GT_TRY(auto all_local_heads, refs_under(repo.get(), kHeadsPrefix, false));
+    GT_TRY(auto all_remote_heads, refs_under(repo.get(), kRemoteHeads, false));
     GT_TRY(auto local_tags, refs_under(repo.get(), kTagsPrefix, true));
-    GT_TRY(auto remote_tags, refs_under(repo.get(), kRemoteTags, true));
+    GT_TRY(auto all_remote_tags, refs_under(repo.get(), kRemoteTags, true));
+    git_oid remote_marker;
+    const bool remote_is_store =
+        git_reference_name_to_id(&remote_marker, repo.get(), kRemoteMarker) == 0;
+
+    // Only documents travel: a branch with a valid ID whose tip holds document.json. Anything
+    // else on either side (a `master`, someone's work) is neither pulled nor pushed.
+    auto documents_of = [&](const std::map<std::string, git_oid>& heads,
+                            std::vector<std::string>* others) {
+        std::map<std::string, git_oid> docs;
+        for (const auto& [id, oid] : heads) {
+            if (store::validate_id(id).ok() && holds_document(repo.get(), oid))
+                docs[id] = oid;
+            else if (others)
+                others->push_back(kHeadsPrefix + id);
+        }
+        return docs;
+    };
+    std::vector<std::string> foreign;
+    auto local_heads = documents_of(all_local_heads, nullptr);
+    auto remote_heads = documents_of(all_remote_heads, &foreign);
+    std::map<std::string, git_oid> remote_tags;
+    for (const auto& [tag, oid] : all_remote_tags) {
+        std::string id = tag.substr(0, tag.find('/'));
+        if (tag.find('/') != std::string::npos && (remote_heads.count(id) || local_heads.count(id)))
+            remote_tags[tag] = oid;
+        else
+            foreign.push_back(kTagsPrefix + tag);
+    }
+    // A remote that is not a store (no marker, and refs that are not documents) is someone
+    // else's repository: pushing there is refused unless forced.
+    if (options.push && !remote_is_store && !foreign.empty() && !options.force) {
+        std::string names;
+        for (std::size_t i = 0; i < foreign.size() && i < 3; ++i)
+            names += (i ? ", " : "") + foreign[i];
+        if (foreign.size() > 3)
+            names += ", and " + std::to_string(foreign.size() - 3) + " more";
+        return input_error("'" + report.remote +
+                           "' is not a guidetrack store: it holds refs that are not guidetrack "
+                           "documents (" +
+                           names +
+                           "), so nothing was pulled or pushed; use an empty repository, pull "
+                           "only with --pull-only, or push anyway with --force (its other refs "
+                           "are left alone)");
+    }
 
     std::set<std::string> ids;
     for (const auto& [id, oid] : local_heads)
         ids.insert(id);
     for (const auto& [id, oid] : remote_heads)
-        if (store::validate_id(id).ok()) // anything else on the remote is not a document
-            ids.insert(id);
+        ids.insert(id);
+    auto lock_detail = [](const std::string& ref) {
+        return ref + " is locked (a lock file exists: another sync is running, or one was "
+                     "killed moments ago); sync again in a moment";
+    };
 
     // 2. Decide per document; apply pulls at once (compare-and-swap on the local ref).
     std::vector<std::string> push_specs;
@@ -270,10 +428,17 @@ Result<Report> sync(store::Store& store, const Options& options) {
                 d.action = Action::skipped;
             } else {
                 git_reference* out = nullptr;
-                if (git_reference_create(&out, repo.get(), ref.c_str(), &theirs->second, 0,
-                                         "guidetrack sync: new from remote") < 0)
-                    return git_failure("cannot record '" + id + "' from the remote");
+                int rc = git_reference_create(&out, repo.get(), ref.c_str(), &theirs->second, 0,
+                                              "guidetrack sync: new from remote");
                 git_reference_free(out);
+                if (rc == GIT_ELOCKED) {
+                    d.action = Action::locked;
+                    d.detail = lock_detail(ref);
+                    report.documents.push_back(std::move(d));
+                    continue;
+                }
+                if (rc < 0)
+                    return git_failure("cannot record '" + id + "' from the remote");
                 d.action = Action::pulled_new;
                 d.commits = count_commits(repo.get(), theirs->second, nullptr);
                 settled.insert(id);
@@ -299,11 +464,18 @@ Result<Report> sync(store::Store& store, const Options& options) {
                 d.action = Action::skipped;
             } else {
                 git_reference* out = nullptr;
-                if (git_reference_create_matching(&out, repo.get(), ref.c_str(), &theirs->second, 1,
-                                                  &local->second,
-                                                  "guidetrack sync: fast-forward") < 0)
-                    return git_failure("cannot fast-forward '" + id + "'");
+                int rc =
+                    git_reference_create_matching(&out, repo.get(), ref.c_str(), &theirs->second, 1,
+                                                  &local->second, "guidetrack sync: fast-forward");
                 git_reference_free(out);
+                if (rc == GIT_ELOCKED) {
+                    d.action = Action::locked;
+                    d.detail = lock_detail(ref);
+                    report.documents.push_back(std::move(d));
+                    continue;
+                }
+                if (rc < 0)
+                    return git_failure("cannot fast-forward '" + id + "'");
                 d.action = Action::pulled;
                 d.commits = count_commits(repo.get(), theirs->second, &local->second);
                 settled.insert(id);
@@ -384,6 +556,11 @@ Result<Report> sync(store::Store& store, const Options& options) {
         }
     }
 
+    // The marker goes with the first push to a remote that lacks it.
+    if (options.push && !push_specs.empty() && !remote_is_store)
+        push_specs.push_back(std::string(kMarkerRef) + ":" + kMarkerRef);
+    (void)marker;
+
     // 4. One push for everything; a rejected ref is reported against its document.
     if (!push_specs.empty()) {
         std::vector<char*> specs;
@@ -397,19 +574,29 @@ Result<Report> sync(store::Store& store, const Options& options) {
         push_opts.callbacks.credentials = acquire_credentials;
         push_opts.callbacks.push_update_reference = on_push_update;
         push_opts.callbacks.payload = &push_state;
-        if (git_remote_push(remote.get(), &push_refspecs, &push_opts) < 0)
+        if (git_remote_push(remote.get(), &push_refspecs, &push_opts) < 0) {
+            const git_error* e = git_error_last();
+            if (e && e->message && std::strstr(e->message, "lock"))
+                return git_failure("cannot push to '" + report.remote +
+                                   "' (locked: another sync is running on it, or a lock file was "
+                                   "left there)");
             return git_failure("cannot push to '" + report.remote + "'");
+        }
         for (const auto& [ref, reason] : push_state.rejected) {
             std::string name = ref;
             if (name.rfind(kHeadsPrefix, 0) == 0) {
                 std::string id = name.substr(std::strlen(kHeadsPrefix));
+                const bool lock = reason.find("lock") != std::string::npos;
                 for (auto& d : report.documents)
                     if (d.id == id) {
-                        d.action = Action::rejected;
-                        d.detail = "the remote refused the update (" + reason +
-                                   "); sync again to see what it holds now";
+                        d.action = lock ? Action::locked : Action::rejected;
+                        d.detail = lock ? lock_detail("the remote's " + ref)
+                                        : "the remote refused the update (" + reason +
+                                              "); sync again to see what it holds now";
                         d.commits = 0;
                     }
+            } else if (name == kMarkerRef) {
+                continue; // the marker is a courtesy; documents are what count
             } else {
                 report.tag_conflicts.push_back(name + ": the remote refused it (" + reason + ")");
                 if (report.tags_pushed > 0)

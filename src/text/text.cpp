@@ -58,16 +58,22 @@ bool is_control(char32_t cp) {
     return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp < 0xA0);
 }
 
-bool is_ascii(std::string_view s) {
-    for (char c : s)
-        if (static_cast<unsigned char>(c) >= 0x80)
-            return false;
-    return true;
+// A code point that NFC leaves alone wherever it stands, and before which a text can be cut
+// without changing its NFC: combining class 0, no canonical decomposition, never part of a
+// canonical composition (utf8proc's comb_index), not a Hangul jamo or syllable (composed
+// algorithmically). ASCII, the typographic quotes and dashes, bullets, U+FFFD ...
+bool nfc_inert(char32_t cp) {
+    if (cp < 0x80)
+        return true;
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+        (cp >= 0xAC00 && cp <= 0xD7FF))
+        return false;
+    const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+    bool canonical_decomposition = p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0;
+    return p->combining_class == 0 && !canonical_decomposition && p->comb_index == UINT16_MAX;
 }
 
-std::string nfc(std::string_view s) {
-    if (is_ascii(s)) // ASCII is already in NFC: skip utf8proc's decompose-recompose pass
-        return std::string(s);
+std::string nfc_map(std::string_view s) {
     utf8proc_uint8_t* out = nullptr;
     auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                           static_cast<utf8proc_ssize_t>(s.size()), &out,
@@ -78,13 +84,79 @@ std::string nfc(std::string_view s) {
     return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
 
+// NFC. The text is cut before every inert code point (see nfc_inert); only the pieces that hold
+// another code point go through utf8proc (decompose, reorder, recompose), the rest is copied.
+// Same result as normalising the whole text at once, since no normalisation step crosses a cut.
+std::string nfc(std::string_view s) {
+    std::string out;
+    std::size_t flushed = 0; // s[flushed, piece) is inert and still to be copied
+    std::size_t piece = 0;   // start of the current piece (an inert code point or the start)
+    bool dirty = false;      // the current piece holds a code point that is not inert
+    std::size_t i = 0;
+    auto finish_piece = [&](std::size_t end) {
+        if (flushed == 0 && out.empty())
+            out.reserve(s.size());
+        out.append(s.substr(flushed, piece - flushed));
+        out += nfc_map(s.substr(piece, end - piece));
+        flushed = end;
+        dirty = false;
+    };
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if (dirty)
+                finish_piece(i);
+            piece = i;
+            ++i;
+            while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80)
+                ++i;
+            piece = i - 1;
+            continue;
+        }
+        char32_t cp = 0;
+        std::size_t n = decode(s, i, cp);
+        if (n == 0) { // invalid: cannot happen after validation; leave the rest as it is
+            dirty = false;
+            break;
+        }
+        if (nfc_inert(cp)) {
+            if (dirty)
+                finish_piece(i);
+            piece = i;
+        } else {
+            dirty = true;
+        }
+        i += n;
+    }
+    if (dirty)
+        finish_piece(s.size());
+    if (flushed == 0)
+        return std::string(s);
+    out.append(s.substr(flushed));
+    return out;
+}
+
 // Collapse white space, drop invisible characters and control characters; s must be valid.
 std::string clean(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     bool pending_space = false;
     for (std::size_t i = 0; i < s.size();) {
-        char32_t cp = static_cast<unsigned char>(s[i]);
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b > 0x20 && b < 0x7F) { // a run of printable ASCII is copied as it is
+            std::size_t j = i + 1;
+            while (j < s.size() && static_cast<unsigned char>(s[j]) > 0x20 &&
+                   static_cast<unsigned char>(s[j]) < 0x7F)
+                ++j;
+            if (pending_space) {
+                out.push_back(' ');
+                pending_space = false;
+            }
+            out.append(s.substr(i, j - i));
+            i = j;
+            continue;
+        }
+        char32_t cp = b;
         std::size_t n = 1;
         if (cp >= 0x80)
             n = decode(s, i, cp);
@@ -133,6 +205,14 @@ std::string repair_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
+        std::size_t j = i; // ASCII runs are copied at once
+        while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80)
+            ++j;
+        if (j > i) {
+            out.append(s.substr(i, j - i));
+            i = j;
+            continue;
+        }
         char32_t cp = 0;
         std::size_t n = decode(s, i, cp);
         if (n == 0) {

@@ -207,7 +207,7 @@ kcsie="$corpus/kcsie2024/Keeping_children_safe_in_education_2024.pdf"
 if [ "$have_corpus" = 1 ] && [ -f "$kcsie" ]; then
     export GUIDETRACK_STORE="$work/kcsie-store"
     "$gt" track kcsie --title KCSIE --input-format pdf >/dev/null
-    "$gt" snapshot kcsie "$kcsie" --label 2024 --date 2024-09-01 >/dev/null
+    "$gt" snapshot kcsie "$kcsie" --label kcsie-2024 --date 2024-09-01 >/dev/null
     "$gt" show kcsie >kcsie-2024.md
     python3 - kcsie-2024.md kcsie-edited.md <<'EOF'
 import re, sys
@@ -226,7 +226,7 @@ for i, line in enumerate(lines):
 assert all(done.values()), f"could not edit both parts: {done}"
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
 EOF
-    "$gt" snapshot kcsie kcsie-edited.md --input-format md --label 2024-edited --date 2024-09-02 >/dev/null
+    "$gt" snapshot kcsie kcsie-edited.md --input-format md --label kcsie-2024-edited --date 2024-09-02 >/dev/null
     set +e
     "$gt" diff kcsie --no-pager >"$out/kcsie-all.txt"
     all_rc=$?

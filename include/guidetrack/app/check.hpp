@@ -85,20 +85,36 @@ struct Outcome {
     bool gone_before = false; // gone: already reported gone by an earlier run
 };
 
+// What the caller wants recorded with a new version (the snapshot command's options, or what a
+// GOV.UK publication says: the publisher's date and change note).
+struct VersionFields {
+    std::string label; // empty: the store's default (the date)
+    std::string date;  // publication date YYYY-MM-DD; empty: the page's "Updated" line, else the
+                       // HTTP Last-Modified, else none (the retrieved date is kept apart)
+    std::string note;
+    std::string publisher_note, date_source; // store::VersionInfo's
+};
+
 struct Options {
     fetch::Options fetch;
     std::size_t jobs = 4;       // fetches at once
     bool include_minor = false; // count minor (typographic) notice items too
+    // Check only shard `shard` (0-based) of `shards`: the documents whose shard_of(id, shards)
+    // is shard. N runners with shards = N and shard = 0 .. N-1 check every document once.
+    std::size_t shard = 0, shards = 1;
     // Called on the calling thread after each document is done (done of total).
     std::function<void(const Outcome&, std::size_t done, std::size_t total)> progress;
+    // Per document ID: what to record with its new version (GOV.UK publications).
+    std::map<std::string, VersionFields> fields;
+    // When set, fetches instead of app::fetch_document (called from several threads at once):
+    // GOV.UK publication pages come from the Content API.
+    std::function<Result<app::FetchResult>(const store::DocumentInfo&, const fetch::Options&)>
+        fetcher;
 };
 
-// What the caller wants recorded with a new version (the snapshot command's options).
-struct VersionFields {
-    std::string label; // empty: the store's default (the date)
-    std::string date;  // publication date YYYY-MM-DD, may be empty
-    std::string note;
-};
+// The shard (0 .. shards-1) of a document: 64-bit FNV-1a of its ID, modulo shards. Stable
+// across machines, releases and store contents, so a CI matrix splits the same way every run.
+std::size_t shard_of(std::string_view id, std::size_t shards);
 
 // Record an already-fetched document: snapshot it unless not modified, build the notice when it
 // changed, then remember its validators. Never returns an error: failures are Status::failed.

@@ -9,6 +9,7 @@
 #include "guidetrack/result.hpp"
 #include "guidetrack/store/store.hpp"
 
+#include <cstddef>
 #include <string_view>
 
 namespace guidetrack::app {
@@ -22,7 +23,17 @@ Result<extract::Format> choose_format(std::string_view requested, std::string_vi
 // req.filename) and record it. Extraction errors name req.source.
 Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotRequest req);
 
+// Record a document's history at once (`guidetrack import`): each input of `next` is extracted
+// as snapshot() does (format from its req.format, the tracked format, else detected) and handed to
+// Store::import. Inputs the extractor rejects are listed in skipped, after the store's own.
+Result<store::ImportResult> import(store::Store& store, std::string_view id,
+                                   const store::ImportSource& next, std::size_t batch_size = 1000);
+
 // Re-extract every version of a document with the current extractor (a technical upgrade).
 Result<store::ReextractResult> reextract(store::Store& store, std::string_view id);
+
+// Check the whole store (`guidetrack fsck`); with reextract, also that every original still
+// extracts with the current extractor.
+Result<store::FsckReport> fsck(store::Store& store, bool reextract);
 
 } // namespace guidetrack::app

@@ -100,6 +100,9 @@ struct Notice {
     std::string generated_at; // when the notice was made (ISO 8601, UTC)
     std::vector<NoticeItem> items;
     std::size_t minor_omitted = 0; // minor items left out (include_minor off)
+    // Optional header lines: the publisher's change note for the new version, and ours (`snapshot
+    // --note`). Renderers print them only when set.
+    std::string publisher_note, note;
 };
 
 enum class Detail {

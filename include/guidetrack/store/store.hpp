@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ Result<void> validate_date(std::string_view date);
 struct DocumentInfo {
     std::string id, title, url, origin, format, publisher;
     std::string etag, last_modified; // fetch state, kept by `check` (conditional requests)
+    // GOV.UK publications: the publication's path ("/government/publications/..."), on the
+    // publication and on each of its attachments; attachment: the attachment's title as the
+    // publisher gives it (empty on the publication itself). Empty for other documents.
+    std::string govuk_path, attachment;
+    std::string attachment_glob; // on the publication: `track --attachment`'s pattern, if any
 
     bool operator==(const DocumentInfo&) const = default;
 };
@@ -63,12 +69,19 @@ struct VersionInfo {
     std::string source;       // file path, "-" (stdin) or URL it was read from
     std::string format;       // extract::format_name of the original ("pdf", "html", "md", "txt")
     std::string note, tool_version;
+    // The publisher's change note for this version's date (GOV.UK change history), and where
+    // `date` came from: "publisher" (the publisher's own date), "page" (the page's "Updated"
+    // line), "http" (the server's Last-Modified); empty when given by the user or unknown.
+    std::string publisher_note, date_source;
     std::uint64_t size = 0; // bytes of the original
     // True when this version's text has been replaced by a re-extraction (`reextract`): its text
     // comes from a technical upgrade, not from a change to the guidance.
     bool technical = false;
     std::size_t words_added = 0, words_removed = 0; // against the previous version
     std::size_t words = 0;                          // words in this version's text
+    // Position in the document's history (1 = first version); 0 when the store does not know it
+    // cheaply (versions recorded before version numbers were kept in commits).
+    std::size_t number = 0;
 };
 
 // A version to record. The store does not extract: the caller (app::snapshot) turns the original
@@ -80,6 +93,7 @@ struct SnapshotRequest {
     std::string label;    // empty: the date, else the retrieved-at date; de-duplicated (-2, -3)
     std::string date;     // publication date YYYY-MM-DD, may be empty
     std::string note;
+    std::string publisher_note, date_source; // see VersionInfo
     // Format name of the original ("pdf", "html", "md", "txt"). For app::snapshot: empty means
     // the document's tracked format, else detected from the bytes and filename.
     std::string format;
@@ -95,6 +109,42 @@ struct SnapshotResult {
     SnapshotStatus status = SnapshotStatus::recorded;
     VersionInfo version; // the new version, or (unchanged) the latest one
 };
+
+// A document whose branch, commit or metadata cannot be read: a corrupt or truncated ref file, a
+// missing object, a broken document.json. Listed apart so that nothing hides it.
+struct DamagedDocument {
+    std::string id;
+    std::string problem; // one line
+};
+
+struct Listing {
+    std::vector<DocumentInfo> documents;  // readable ones, sorted by ID
+    std::vector<DamagedDocument> damaged; // sorted by ID
+};
+
+// What `guidetrack fsck` found.
+struct FsckProblem {
+    std::string where;  // "refs/heads/doc", "doc@2024-01", "objects/pack/..."
+    std::string what;   // one line
+    std::string advice; // what to do about it, may be empty
+};
+struct FsckReport {
+    std::size_t documents = 0, versions = 0, tags = 0, reextracted = 0;
+    std::vector<FsckProblem> problems;
+    std::vector<FsckProblem> notes;   // not damage: e.g. a text that now extracts differently
+    std::vector<std::string> removed; // leftover temporary pack files removed
+};
+
+// What Store::import did.
+struct ImportResult {
+    std::size_t recorded = 0, unchanged = 0; // versions recorded; inputs whose text was the same
+    std::size_t batches = 0;                 // packs written (one branch and tags update each)
+    std::vector<std::string> skipped;        // "source: message" for inputs that were rejected
+    std::optional<VersionInfo> last;         // the last version recorded
+};
+
+// The next input of an import (its id is ignored), nullopt at the end.
+using ImportSource = std::function<Result<std::optional<SnapshotRequest>>()>;
 
 struct ReextractResult {
     std::string id;
@@ -119,7 +169,11 @@ class Store {
     // Add a document, or update its metadata (no commit when nothing changed).
     Result<void> track(const DocumentInfo& info);
     Result<DocumentInfo> document(std::string_view id) const; // input error if unknown
-    Result<std::vector<DocumentInfo>> documents() const;      // sorted by ID
+    // Sorted by ID. A damaged document is a runtime error naming it (see scan() and fsck()), so
+    // no command that walks documents skips one silently.
+    Result<std::vector<DocumentInfo>> documents() const;
+    // Every document, the damaged ones apart (for `list`).
+    Result<Listing> scan() const;
     Result<bool> has_document(std::string_view id) const;
 
     // Record req.document (extracted from req.original, whose format is req.format) as a new
@@ -128,8 +182,24 @@ class Store {
     // already used.
     Result<SnapshotResult> snapshot(const SnapshotRequest& req);
 
+    // Record a history of the document at once, oldest first: the same as one snapshot per
+    // input (inputs whose text equals the previous one record nothing; rejected inputs are
+    // listed in skipped), but a batch of up to batch_size versions is written as one pack, each
+    // file stored as a delta against its previous version, and then one update of the tags
+    // (packed-refs) and one of the branch. Labels taken by earlier versions get -2, -3 ...
+    // Batches already written stay when a later one fails. The document must be tracked.
+    Result<ImportResult> import(std::string_view id, const ImportSource& next,
+                                std::size_t batch_size = 1000);
+
     // Versions, newest first (technical-upgrade commits are not versions).
     Result<std::vector<VersionInfo>> versions(std::string_view id) const;
+    // The number of versions and the latest one, read from the branch head (no walk of the
+    // history, except once for histories recorded before version numbers were kept).
+    struct Summary {
+        std::size_t versions = 0;
+        std::optional<VersionInfo> latest;
+    };
+    Result<Summary> summary(std::string_view id) const;
     // The latest version; input error if the document has none.
     Result<VersionInfo> latest(std::string_view id) const;
     // selector: a label, a publication date YYYY-MM-DD, a short or full commit id, "latest",
@@ -148,6 +218,10 @@ class Store {
     // Re-extract every version of the document from its original with `extract` and record one
     // technical-upgrade commit if any text changed. Never rewrites history.
     Result<ReextractResult> reextract(std::string_view id, const Extractor& extract);
+    // Check the whole store: refs, tags, commits, trees, metadata; when `reextract` is given, also
+    // that each version's original still extracts with it (app::fsck passes the extractor).
+    // Removes leftover temporary packs.
+    Result<FsckReport> fsck(const Extractor& reextract);
 
     // Merge pack files into one (done automatically when more than kMaxPacks accumulate).
     Result<void> consolidate();

@@ -30,6 +30,9 @@ struct Options {
     std::string remote; // URL or path; empty: the remote remembered in the store ("origin")
     bool pull = true;   // apply the remote's new documents and fast-forwards locally
     bool push = true;   // send ours to the remote
+    // Push even to a remote that holds refs other than guidetrack documents (theirs are never
+    // touched either way). Without it such a remote is refused: it is not a store.
+    bool force = false;
 };
 
 enum class Action {
@@ -41,6 +44,7 @@ enum class Action {
     diverged,   // both sides have versions the other lacks: nothing changed
     rejected,   // the remote refused our update (it moved meanwhile, or a hook said no)
     skipped,    // pull or push turned off for this direction
+    locked,     // a lock file held by another sync (or one that is still running) blocked it
 };
 
 std::string_view action_name(Action action);
@@ -60,6 +64,12 @@ struct Report {
     bool ok() const;                        // nothing diverged, rejected or in conflict
 };
 
+// Only guidetrack documents travel: branches with a valid ID whose tip holds document.json, and
+// their tags (refs/tags/<id>/...). Stores carry the marker ref refs/guidetrack/store (created by
+// sync when missing); a remote without it that holds anything but documents is refused for pushing
+// unless Options::force. Lock files older than a few seconds (left by a sync that was killed)
+// are cleared on this store and, when the remote is a local path, on the remote.
+//
 // Pull and push the store's documents through the remote. Input error when no remote is given or
 // remembered; runtime error when the remote cannot be reached (nothing changed locally then).
 Result<Report> sync(store::Store& store, const Options& options);

@@ -1,0 +1,271 @@
+// The store's own pack writer (see store/deltapack.hpp). Pack format: "PACK", version 2, the
+// object count, then each object as a type-and-size header and zlib data (for OFS_DELTA, the
+// distance back to its base first), then the SHA-1 of everything before it.
+//
+// Deltas: the base is cut into 16-byte blocks, each indexed by a hash; the target is scanned byte
+// by byte for a block that matches, and each match is extended both ways into one copy
+// instruction. Versions of a document share most of their text in long runs, which this finds
+// in one pass (linear in the two sizes).
+#include "store/deltapack.hpp"
+
+#include "store/git.hpp"
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <cstring>
+
+namespace guidetrack::store::detail {
+namespace {
+
+constexpr std::size_t kBlock = 16;
+constexpr std::size_t kMaxCopy = 0x10000; // the largest size one copy instruction carries
+
+void varint(std::string& out, std::size_t n) {
+    do {
+        unsigned char c = n & 0x7f;
+        n >>= 7;
+        if (n)
+            c |= 0x80;
+        out.push_back(static_cast<char>(c));
+    } while (n);
+}
+
+std::uint64_t load64(const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+std::uint32_t block_hash(const char* p, unsigned shift) {
+    std::uint64_t h = load64(p) * 0x9E3779B97F4A7C15ull ^ load64(p + 8) * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 29;
+    return static_cast<std::uint32_t>((h * 0xff51afd7ed558ccdull) >> shift);
+}
+
+void emit_insert(std::string& out, std::string_view lit) {
+    while (!lit.empty()) {
+        std::size_t n = std::min<std::size_t>(lit.size(), 127);
+        out.push_back(static_cast<char>(n));
+        out.append(lit.substr(0, n));
+        lit.remove_prefix(n);
+    }
+}
+
+void emit_copy(std::string& out, std::size_t offset, std::size_t size) {
+    while (size > 0) {
+        std::size_t n = std::min(size, kMaxCopy);
+        unsigned char cmd = 0x80;
+        char args[7];
+        int k = 0;
+        for (int b = 0; b < 4; ++b) {
+            unsigned char byte = (offset >> (8 * b)) & 0xff;
+            if (byte) {
+                cmd |= static_cast<unsigned char>(1u << b);
+                args[k++] = static_cast<char>(byte);
+            }
+        }
+        std::size_t sz = n == kMaxCopy ? 0 : n; // 0 means 0x10000
+        for (int b = 0; b < 3; ++b) {
+            unsigned char byte = (sz >> (8 * b)) & 0xff;
+            if (byte) {
+                cmd |= static_cast<unsigned char>(0x10u << b);
+                args[k++] = static_cast<char>(byte);
+            }
+        }
+        out.push_back(static_cast<char>(cmd));
+        out.append(args, static_cast<std::size_t>(k));
+        offset += n;
+        size -= n;
+    }
+}
+
+} // namespace
+
+std::string make_delta(std::string_view base, std::string_view target, std::size_t max_size) {
+    std::string out;
+    varint(out, base.size());
+    varint(out, target.size());
+    if (base.size() >= kBlock && target.size() >= kBlock) {
+        std::size_t blocks = base.size() / kBlock;
+        unsigned bits = 4;
+        while ((std::size_t{1} << bits) < blocks * 2)
+            ++bits;
+        const unsigned shift = 64 - bits;
+        std::vector<std::uint32_t> table(std::size_t{1} << bits, 0); // position + 1
+        for (std::size_t b = blocks; b-- > 0;)                       // the first occurrence wins
+            table[block_hash(base.data() + b * kBlock, shift)] =
+                static_cast<std::uint32_t>(b * kBlock + 1);
+        std::size_t lit = 0; // start of the pending literal run
+        std::size_t i = 0;
+        while (i + kBlock <= target.size()) {
+            std::uint32_t cand = table[block_hash(target.data() + i, shift)];
+            if (cand == 0 || std::memcmp(base.data() + cand - 1, target.data() + i, kBlock) != 0) {
+                ++i;
+                continue;
+            }
+            std::size_t p = cand - 1, len = kBlock;
+            while (p + len < base.size() && i + len < target.size() &&
+                   base[p + len] == target[i + len])
+                ++len;
+            while (i > lit && p > 0 && base[p - 1] == target[i - 1]) {
+                --i;
+                --p;
+                ++len;
+            }
+            emit_insert(out, target.substr(lit, i - lit));
+            emit_copy(out, p, len);
+            i += len;
+            lit = i;
+            if (out.size() >= max_size)
+                return {};
+        }
+        emit_insert(out, target.substr(lit));
+    } else {
+        emit_insert(out, target);
+    }
+    if (out.size() >= max_size)
+        return {};
+    return out;
+}
+
+std::string apply_delta(std::string_view base, std::string_view delta) {
+    std::size_t at = 0;
+    auto read_varint = [&](std::size_t& n) {
+        n = 0;
+        for (int shift = 0; at < delta.size(); shift += 7) {
+            auto c = static_cast<unsigned char>(delta[at++]);
+            n |= static_cast<std::size_t>(c & 0x7f) << shift;
+            if (!(c & 0x80))
+                return true;
+            if (shift > 56)
+                return false;
+        }
+        return false;
+    };
+    std::size_t base_size = 0, target_size = 0;
+    if (!read_varint(base_size) || !read_varint(target_size) || base_size != base.size())
+        return {};
+    std::string out;
+    out.reserve(target_size);
+    while (at < delta.size()) {
+        auto cmd = static_cast<unsigned char>(delta[at++]);
+        if (cmd & 0x80) {
+            std::size_t offset = 0, size = 0;
+            for (int b = 0; b < 4; ++b)
+                if (cmd & (1u << b)) {
+                    if (at >= delta.size())
+                        return {};
+                    offset |= static_cast<std::size_t>(static_cast<unsigned char>(delta[at++]))
+                              << (8 * b);
+                }
+            for (int b = 0; b < 3; ++b)
+                if (cmd & (0x10u << b)) {
+                    if (at >= delta.size())
+                        return {};
+                    size |= static_cast<std::size_t>(static_cast<unsigned char>(delta[at++]))
+                            << (8 * b);
+                }
+            if (size == 0)
+                size = kMaxCopy;
+            if (offset + size > base.size())
+                return {};
+            out.append(base.substr(offset, size));
+        } else if (cmd > 0) {
+            if (at + cmd > delta.size())
+                return {};
+            out.append(delta.substr(at, cmd));
+            at += cmd;
+        } else {
+            return {};
+        }
+    }
+    if (out.size() != target_size)
+        return {};
+    return out;
+}
+
+PackWriter::PackWriter() {
+    buf_ = std::string("PACK\0\0\0\x02\0\0\0\0", 12);
+}
+
+void PackWriter::header(unsigned type, std::size_t size) {
+    unsigned char c = static_cast<unsigned char>((type << 4) | (size & 0x0f));
+    size >>= 4;
+    while (size) {
+        buf_.push_back(static_cast<char>(c | 0x80));
+        c = size & 0x7f;
+        size >>= 7;
+    }
+    buf_.push_back(static_cast<char>(c));
+}
+
+void PackWriter::deflate(std::string_view data) {
+    z_stream z{};
+    deflateInit(&z, Z_DEFAULT_COMPRESSION);
+    std::size_t at = buf_.size();
+    buf_.resize(at + deflateBound(&z, static_cast<uLong>(data.size())));
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(buf_.data() + at);
+    z.avail_out = static_cast<uInt>(buf_.size() - at);
+    ::deflate(&z, Z_FINISH);
+    buf_.resize(at + z.total_out);
+    deflateEnd(&z);
+}
+
+std::size_t PackWriter::add(git_object_t type, std::string_view data) {
+    offsets_.push_back(buf_.size());
+    deltas_.push_back(false);
+    header(static_cast<unsigned>(type), data.size());
+    deflate(data);
+    return offsets_.size() - 1;
+}
+
+std::size_t PackWriter::add(git_object_t type, std::string_view data, std::size_t base_index,
+                            std::string_view base) {
+    // A delta must save at least a quarter of the object to be worth the extra read work.
+    std::string delta =
+        data.size() < 64 ? std::string() : make_delta(base, data, data.size() * 3 / 4);
+    if (delta.empty())
+        return add(type, data);
+    std::uint64_t offset = buf_.size();
+    offsets_.push_back(offset);
+    deltas_.push_back(true);
+    header(6 /* OFS_DELTA */, delta.size());
+    std::uint64_t back = offset - offsets_[base_index];
+    char enc[16];
+    std::size_t pos = sizeof enc - 1;
+    enc[pos] = static_cast<char>(back & 0x7f);
+    while (back >>= 7)
+        enc[--pos] = static_cast<char>(0x80 | (--back & 0x7f));
+    buf_.append(enc + pos, sizeof enc - pos);
+    deflate(delta);
+    return offsets_.size() - 1;
+}
+
+Result<void> PackWriter::write(git_odb* odb) {
+    if (offsets_.empty())
+        return {};
+    auto n = static_cast<std::uint32_t>(offsets_.size());
+    for (int b = 0; b < 4; ++b)
+        buf_[8 + b] = static_cast<char>((n >> (8 * (3 - b))) & 0xff);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(buf_.data(), buf_.size(), digest, &len, EVP_sha1(), nullptr);
+    buf_.append(reinterpret_cast<const char*>(digest), len);
+    git_odb_writepack* wp = nullptr;
+    int rc = git_odb_write_pack(&wp, odb, nullptr, nullptr);
+    if (rc < 0)
+        return git_failure("writing a pack", rc);
+    git_indexer_progress stats{};
+    rc = wp->append(wp, buf_.data(), buf_.size(), &stats);
+    if (rc >= 0)
+        rc = wp->commit(wp, &stats);
+    wp->free(wp);
+    if (rc < 0)
+        return git_failure("writing a pack", rc);
+    return {};
+}
+
+} // namespace guidetrack::store::detail

@@ -1,0 +1,52 @@
+// Internal to the store: a pack file written by the store itself, with each object either whole
+// or a git delta against an earlier object of the same pack (OFS_DELTA), so that a batch of
+// versions of one document costs about one version plus its changes. libgit2's packbuilder is
+// not used for this: it searches a window of candidates for every object and keeps them all in
+// memory, where the store already knows the right base (the previous version of the same file).
+#pragma once
+
+#include "guidetrack/result.hpp"
+
+#include <git2.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guidetrack::store::detail {
+
+// A git delta (the pack format's copy/insert instructions) that rebuilds target from base, or ""
+// when it would not be smaller than max_size bytes.
+std::string make_delta(std::string_view base, std::string_view target, std::size_t max_size);
+
+// Applies a git delta to base (used by the tests to check make_delta); "" on a malformed delta.
+std::string apply_delta(std::string_view base, std::string_view delta);
+
+class PackWriter {
+  public:
+    PackWriter();
+    // Adds an object whole; returns its index in the pack.
+    std::size_t add(git_object_t type, std::string_view data);
+    // Adds an object as a delta against the earlier object base_index (whose bytes are base),
+    // or whole when the delta would not save enough; returns its index.
+    std::size_t add(git_object_t type, std::string_view data, std::size_t base_index,
+                    std::string_view base);
+    // Whether object index was stored as a delta.
+    bool is_delta(std::size_t index) const { return deltas_[index]; }
+    std::size_t count() const { return offsets_.size(); }
+    std::size_t bytes() const { return buf_.size(); }
+    // Finishes the pack and writes it to the store through libgit2's indexer (which writes the
+    // .idx next to it, and moves both into place only when complete).
+    Result<void> write(git_odb* odb);
+
+  private:
+    void header(unsigned type, std::size_t size);
+    void deflate(std::string_view data);
+    std::string buf_;
+    std::vector<std::uint64_t> offsets_;
+    std::vector<bool> deltas_;
+};
+
+} // namespace guidetrack::store::detail
