@@ -23,8 +23,9 @@ const std::vector<SetupFn> kCommands = {
     setup_list,  setup_diff,  setup_extract,  setup_notice, setup_feed, setup_reextract,
     setup_check, setup_sync,  setup_notify,   setup_config, setup_fsck, setup_audit};
 
-constexpr const char* kExitCodes = "Exit codes: 0 success or no changes, 1 changes found (diff, "
-                                   "check), 2 usage or input error, 3 other failure.";
+constexpr const char* kExitCodes =
+    "Exit codes: 0 success or no changes, 1 changes found (diff, check) or a publisher's note "
+    "that misses changes (audit), 2 usage or input error, 3 other failure.";
 
 } // namespace
 
