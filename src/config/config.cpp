@@ -235,9 +235,11 @@ void read_target(Reader& r, const toml::table& t, std::size_t index, NotifyTarge
     for (const auto& [k, node] : t) {
         std::string_view name = k.str();
         std::string key = prefix + std::string(name);
+        // clang 14 cannot capture a structured binding: capture a pointer to it.
+        const auto* node_ptr = &node;
         auto only_for = [&](TargetType want) {
             if (n.type != want)
-                r.fail(&node, key,
+                r.fail(node_ptr, key,
                        "only for type = \"" + std::string(type_name(want)) + "\" targets");
         };
         if (name == "type") {

@@ -491,7 +491,9 @@ Result<Store> Store::init(const fs::path& dir) {
                                "' is a folder that is not empty and not a guidetrack store");
     }
     detail::LibGuard guard;
-    git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    // The _init functions, not the _INIT macros: clang warns that the macros leave fields out.
+    git_repository_init_options opts;
+    git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
     opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
     opts.description = "guidetrack store: one branch per document, one tag per version\n";
     git_repository* repo = nullptr;

@@ -340,7 +340,8 @@ Result<Report> sync(store::Store& store, const Options& options) {
     std::string marker_spec = std::string("+") + kMarkerRef + ":" + kRemoteMarker;
     char* fetch_specs[] = {heads_spec.data(), tags_spec.data(), marker_spec.data()};
     git_strarray fetch_refspecs{fetch_specs, 3};
-    git_fetch_options fetch_opts = GIT_FETCH_OPTIONS_INIT;
+    git_fetch_options fetch_opts; // the _init function: clang warns about the _INIT macro
+    git_fetch_options_init(&fetch_opts, GIT_FETCH_OPTIONS_VERSION);
     fetch_opts.prune = GIT_FETCH_PRUNE;
     fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
     fetch_opts.callbacks.credentials = acquire_credentials;
@@ -569,7 +570,8 @@ Result<Report> sync(store::Store& store, const Options& options) {
         git_strarray push_refspecs{specs.data(), specs.size()};
         NarrowDeltaWindow narrow(repo.get());
         CallbackState push_state;
-        git_push_options push_opts = GIT_PUSH_OPTIONS_INIT;
+        git_push_options push_opts;
+        git_push_options_init(&push_opts, GIT_PUSH_OPTIONS_VERSION);
         push_opts.pb_parallelism = 0; // as many threads as cores for the delta search
         push_opts.callbacks.credentials = acquire_credentials;
         push_opts.callbacks.push_update_reference = on_push_update;
