@@ -1,4 +1,5 @@
 #include "guidetrack/app/audit.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/render/notice.hpp"
@@ -16,18 +17,11 @@ namespace {
 using nlohmann::json;
 
 std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    return text::ascii_lower(s);
 }
 
 std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
+    return std::string(text::trim(s));
 }
 
 // A bullet, dash or number at the start of a line.

@@ -229,8 +229,9 @@ Result<store::ImportSource> git_source(const std::string& repo_in, const std::st
     h->repo = repo_in;
     std::error_code ec;
     if (fs::is_regular_file(repo_in, ec)) { // a bundle: clone it to a temporary repository
-        char tmpl[] = "/tmp/guidetrack-import-XXXXXX";
-        if (!::mkdtemp(tmpl))
+        // In $TMPDIR (or /tmp), like every other temporary file.
+        std::string tmpl = (fs::temp_directory_path(ec) / "guidetrack-import-XXXXXX").string();
+        if (ec || !::mkdtemp(tmpl.data()))
             return runtime_error("cannot make a temporary folder");
         h->tmp = tmpl;
         h->repo = h->tmp + "/repo.git";

@@ -1,4 +1,5 @@
 #include "guidetrack/fetch/govuk.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,18 +16,11 @@ using nlohmann::json;
 constexpr std::string_view kDefaultApi = "https://www.gov.uk/api/content";
 
 std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    return text::ascii_lower(s);
 }
 
 std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
+    return std::string(text::trim(s));
 }
 
 // "https://host:port/x" -> "host" (lower case, no user info or port); "" when not absolute.

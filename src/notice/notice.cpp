@@ -27,19 +27,11 @@ constexpr std::size_t kExcerptWords = 25;
 const std::string kArrow = " \u2192 ";
 
 std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+    return text::ascii_lower(s);
 }
 
 std::string trim(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
-        ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-        --e;
-    return std::string(s.substr(b, e - b));
+    return std::string(text::trim(s));
 }
 
 std::vector<std::string> split_words(std::string_view s) {
