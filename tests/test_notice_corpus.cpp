@@ -1,6 +1,7 @@
 // Change notices on real guidance ($GUIDETRACK_CORPUS): Working Together 2023 with its four
 // February 2024 places reverted, GOV.UK pages whose HTML changed but whose words did not, and
-// the early-years handbook's footnote change.
+// the early-years handbook's footnote change; and audits of the publishers' own notes on them.
+#include "guidetrack/app/audit.hpp"
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/notice/notice.hpp"
@@ -60,14 +61,9 @@ model::Document extract_file(const std::filesystem::path& path) {
     return std::move(*doc);
 }
 
-} // namespace
-
-TEST_CASE("notice corpus: Working Together 2023, the four February 2024 places",
-          "[notice][corpus]") {
-    GT_REQUIRE_CORPUS(corpus);
-    auto pdf =
-        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf";
-    model::Document now = extract_file(pdf);
+// Working Together 2023 (the June 2025 re-issue, which holds the February 2024 fixes) with the
+// four places of the 23 February 2024 update put back as they were before it.
+model::Document reverted_feb_2024(const model::Document& now) {
     model::Document before = now;
 
     // Page 26, paragraph 48: the earlier wording for lead safeguarding partners.
@@ -102,6 +98,18 @@ TEST_CASE("notice corpus: Working Together 2023, the four February 2024 places",
     replace_in(before.blocks[find_block(before, "167", "learning disability (2021)")],
                "learning disability (2021)", "learning disability (2016)");
 
+    return before;
+}
+
+} // namespace
+
+TEST_CASE("notice corpus: Working Together 2023, the four February 2024 places",
+          "[notice][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    auto pdf =
+        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf";
+    model::Document now = extract_file(pdf);
+    model::Document before = reverted_feb_2024(now);
     auto n = notice_of(before, now);
     INFO(lines(n));
     REQUIRE(n.items.size() == 4);
@@ -270,4 +278,137 @@ TEST_CASE("notice corpus: no item is located at a paragraph number the document 
     CHECK(pairs >= 100);
     CHECK(items > 0);
     CHECK(failures.empty());
+}
+
+// Audits of the publishers' own notes (issue 13): each official item is matched to the computed
+// change at its place, and the real changes a note leaves out are reported.
+
+namespace {
+
+std::string audit_lines(const audit::Audit& a) {
+    return audit::render_text(a);
+}
+
+std::filesystem::path early_years_version(const std::filesystem::path& corpus,
+                                          const std::string& prefix) {
+    auto dir =
+        corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        auto name = f.path().filename().string();
+        if (f.path().extension() == ".html" && name.rfind(prefix, 0) == 0)
+            return f.path();
+    }
+    FAIL("no version " << prefix << " in " << dir);
+    return {};
+}
+
+// The 23 February 2024 note on Working Together 2023, as GOV.UK published it.
+const char* const kWtFeb2024Note =
+    "- amended the wording used to describe lead safeguarding partners (page 26, paragraph 48)\n"
+    "- corrected the Child Safeguarding Practice Review Panel email address (page 42)\n"
+    "- updated the glossary definition of 'safeguarding and promoting the welfare of children' "
+    "to match that on pages 7 to 8 (page 161)\n"
+    "- linked to the latest version of 'Good practice guidance on working with parents with a "
+    "learning disability' (page 167)\n";
+
+} // namespace
+
+TEST_CASE("audit corpus: early-years handbook 001 -> 002, a note that leaves out two changes",
+          "[audit][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    auto n = notice_of(extract_file(early_years_version(corpus, "001_")),
+                       extract_file(early_years_version(corpus, "002_")));
+    // Ofsted's summary of changes for February 2022, word for word.
+    const std::string note =
+        "February 2022\n"
+        "We have updated the footnote in paragraph 6 to: \xE2\x80\x98Ofsted defines the "
+        "transitional period as the period for which transitional arrangements for schools remain "
+        "in place. These are intended to be reviewed in time for September "
+        "2022\xE2\x80\x99.\n";
+    auto a = audit::run(n, note);
+    REQUIRE(a.ok());
+    INFO(audit_lines(*a));
+    REQUIRE(a->official.size() == 1);
+    const auto& official = a->official[0];
+    CHECK(official.footnote);
+    REQUIRE(official.paragraphs.size() == 1);
+    CHECK(official.paragraphs[0].first == "6");
+    REQUIRE(official.matched.size() == 1);
+    const auto& footnote_item = a->notice.items[official.matched[0]];
+    CHECK(footnote_item.where.paragraph == "6");
+    CHECK(!footnote_item.where.footnote.empty());
+
+    // The two real changes the note does not mention: the heading renamed and "as" -> "because"
+    // in paragraph 101.
+    REQUIRE(a->unlisted.size() == 2);
+    CHECK_FALSE(a->complete());
+    CHECK(a->exit_code() == 1);
+    bool heading = false, because = false;
+    for (std::size_t i : a->unlisted) {
+        const auto& item = a->notice.items[i];
+        if (item.kind == notice::ItemKind::heading_renamed &&
+            item.description.find("COVID-19 pandemic") != std::string::npos)
+            heading = true;
+        if (item.where.paragraph == "101" && item.description.find("because") != std::string::npos)
+            because = true;
+    }
+    CHECK(heading);
+    CHECK(because);
+    auto text = audit::render_text(*a);
+    CHECK(text.find("not in the publisher's note: Paragraph 101: ") != std::string::npos);
+    CHECK(text.find("leaves out 2 of 3 major changes") != std::string::npos);
+}
+
+TEST_CASE("audit corpus: Working Together 2023, the February 2024 note covers all four places",
+          "[audit][corpus]") {
+    GT_REQUIRE_CORPUS(corpus);
+    model::Document now = extract_file(
+        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf");
+    auto n = notice_of(reverted_feb_2024(now), now);
+    REQUIRE(n.items.size() == 4);
+
+    SECTION("the publisher's four items, each matched to its own change, nothing extra") {
+        auto a = audit::run(n, kWtFeb2024Note);
+        REQUIRE(a.ok());
+        INFO(audit_lines(*a));
+        REQUIRE(a->official.size() == 4);
+        const char* pages[] = {"26", "42", "161", "167"};
+        for (std::size_t k = 0; k < 4; ++k) {
+            INFO("official item " << k << ": " << a->official[k].text);
+            REQUIRE(a->official[k].matched.size() == 1);
+            CHECK(a->notice.items[a->official[k].matched[0]].where.page == pages[k]);
+        }
+        CHECK(a->unlisted.empty());
+        CHECK(a->complete());
+        CHECK(a->exit_code() == 0);
+    }
+
+    SECTION("a note naming a paragraph that did not change is reported") {
+        std::string note = std::string(kWtFeb2024Note) +
+                           "- Paragraph 12: clarified who the safeguarding partners are\n";
+        auto a = audit::run(n, note);
+        REQUIRE(a.ok());
+        INFO(audit_lines(*a));
+        REQUIRE(a->official.size() == 5);
+        CHECK(a->official[4].matched.empty());
+        auto text = audit::render_text(*a);
+        auto at = text.find("Paragraph 12: clarified");
+        REQUIRE(at != std::string::npos);
+        CHECK(text.find("no change found there", at) != std::string::npos);
+        // Every real change is still covered: an extra official item does not make the note
+        // incomplete.
+        CHECK(a->complete());
+    }
+
+    SECTION("a note that leaves out the email correction") {
+        std::string note = kWtFeb2024Note;
+        auto line = note.find("- corrected the Child");
+        note.erase(line, note.find('\n', line) + 1 - line);
+        auto a = audit::run(n, note);
+        REQUIRE(a.ok());
+        INFO(audit_lines(*a));
+        REQUIRE(a->unlisted.size() == 1);
+        CHECK(a->notice.items[a->unlisted[0]].kind == notice::ItemKind::email_corrected);
+        CHECK(a->exit_code() == 1);
+    }
 }
