@@ -61,6 +61,27 @@ model::Document extract_file(const std::filesystem::path& path) {
     return std::move(*doc);
 }
 
+std::filesystem::path early_years_version(const std::filesystem::path& corpus,
+                                          const std::string& prefix) {
+    auto dir =
+        corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        auto name = f.path().filename().string();
+        if (f.path().extension() == ".html" && name.rfind(prefix, 0) == 0)
+            return f.path();
+    }
+    FAIL("no version " << prefix << " in " << dir);
+    return {};
+}
+
+// The Working Together 2023 PDF's document, extracted once for all the tests that read it (a
+// Catch2 SECTION runs its test case's body again).
+const model::Document& wt2023(const std::filesystem::path& corpus) {
+    static const model::Document doc = extract_file(
+        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf");
+    return doc;
+}
+
 // Working Together 2023 (the June 2025 re-issue, which holds the February 2024 fixes) with the
 // four places of the 23 February 2024 update put back as they were before it.
 model::Document reverted_feb_2024(const model::Document& now) {
@@ -106,11 +127,8 @@ model::Document reverted_feb_2024(const model::Document& now) {
 TEST_CASE("notice corpus: Working Together 2023, the four February 2024 places",
           "[notice][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
-    auto pdf =
-        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf";
-    model::Document now = extract_file(pdf);
-    model::Document before = reverted_feb_2024(now);
-    auto n = notice_of(before, now);
+    const model::Document& now = wt2023(corpus);
+    auto n = notice_of(reverted_feb_2024(now), now);
     INFO(lines(n));
     REQUIRE(n.items.size() == 4);
     CHECK(n.items[0].kind == notice::ItemKind::wording_amended);
@@ -185,21 +203,8 @@ TEST_CASE("notice corpus: GOV.UK versions whose words did not change give no ite
 TEST_CASE("notice corpus: early-years handbook 001 -> 002, the footnote in paragraph 6",
           "[notice][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
-    auto dir =
-        corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";
-    std::filesystem::path v1, v2;
-    for (const auto& f : std::filesystem::directory_iterator(dir)) {
-        auto name = f.path().filename().string();
-        if (f.path().extension() != ".html")
-            continue;
-        if (name.rfind("001_", 0) == 0)
-            v1 = f.path();
-        if (name.rfind("002_", 0) == 0)
-            v2 = f.path();
-    }
-    REQUIRE(!v1.empty());
-    REQUIRE(!v2.empty());
-    auto n = notice_of(extract_file(v1), extract_file(v2));
+    auto n = notice_of(extract_file(early_years_version(corpus, "001_")),
+                       extract_file(early_years_version(corpus, "002_")));
     INFO(lines(n));
     auto it = std::find_if(n.items.begin(), n.items.end(), [](const notice::NoticeItem& i) {
         return i.where.paragraph == "6" && !i.where.footnote.empty();
@@ -285,23 +290,6 @@ TEST_CASE("notice corpus: no item is located at a paragraph number the document 
 
 namespace {
 
-std::string audit_lines(const audit::Audit& a) {
-    return audit::render_text(a);
-}
-
-std::filesystem::path early_years_version(const std::filesystem::path& corpus,
-                                          const std::string& prefix) {
-    auto dir =
-        corpus / "govuk" / "ofsted_early_years_handbook" / "handbook-september-2021" / "versions";
-    for (const auto& f : std::filesystem::directory_iterator(dir)) {
-        auto name = f.path().filename().string();
-        if (f.path().extension() == ".html" && name.rfind(prefix, 0) == 0)
-            return f.path();
-    }
-    FAIL("no version " << prefix << " in " << dir);
-    return {};
-}
-
 // The 23 February 2024 note on Working Together 2023, as GOV.UK published it.
 const char* const kWtFeb2024Note =
     "- amended the wording used to describe lead safeguarding partners (page 26, paragraph 48)\n"
@@ -327,7 +315,8 @@ TEST_CASE("audit corpus: early-years handbook 001 -> 002, a note that leaves out
         "2022\xE2\x80\x99.\n";
     auto a = audit::run(n, note);
     REQUIRE(a.ok());
-    INFO(audit_lines(*a));
+    const std::string text = audit::render_text(*a);
+    INFO(text);
     REQUIRE(a->official.size() == 1);
     const auto& official = a->official[0];
     CHECK(official.footnote);
@@ -354,7 +343,6 @@ TEST_CASE("audit corpus: early-years handbook 001 -> 002, a note that leaves out
     }
     CHECK(heading);
     CHECK(because);
-    auto text = audit::render_text(*a);
     CHECK(text.find("not in the publisher's note: Paragraph 101: ") != std::string::npos);
     CHECK(text.find("leaves out 2 of 3 major changes") != std::string::npos);
 }
@@ -362,15 +350,14 @@ TEST_CASE("audit corpus: early-years handbook 001 -> 002, a note that leaves out
 TEST_CASE("audit corpus: Working Together 2023, the February 2024 note covers all four places",
           "[audit][corpus]") {
     GT_REQUIRE_CORPUS(corpus);
-    model::Document now = extract_file(
-        corpus / "wt2023" / "Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf");
-    auto n = notice_of(reverted_feb_2024(now), now);
+    // Built once: each SECTION runs this body again.
+    static const notice::Notice n = notice_of(reverted_feb_2024(wt2023(corpus)), wt2023(corpus));
     REQUIRE(n.items.size() == 4);
 
     SECTION("the publisher's four items, each matched to its own change, nothing extra") {
         auto a = audit::run(n, kWtFeb2024Note);
         REQUIRE(a.ok());
-        INFO(audit_lines(*a));
+        INFO(audit::render_text(*a));
         REQUIRE(a->official.size() == 4);
         const char* pages[] = {"26", "42", "161", "167"};
         for (std::size_t k = 0; k < 4; ++k) {
@@ -388,10 +375,10 @@ TEST_CASE("audit corpus: Working Together 2023, the February 2024 note covers al
                            "- Paragraph 12: clarified who the safeguarding partners are\n";
         auto a = audit::run(n, note);
         REQUIRE(a.ok());
-        INFO(audit_lines(*a));
+        const std::string text = audit::render_text(*a);
+        INFO(text);
         REQUIRE(a->official.size() == 5);
         CHECK(a->official[4].matched.empty());
-        auto text = audit::render_text(*a);
         auto at = text.find("Paragraph 12: clarified");
         REQUIRE(at != std::string::npos);
         CHECK(text.find("no change found there", at) != std::string::npos);
@@ -406,7 +393,7 @@ TEST_CASE("audit corpus: Working Together 2023, the February 2024 note covers al
         note.erase(line, note.find('\n', line) + 1 - line);
         auto a = audit::run(n, note);
         REQUIRE(a.ok());
-        INFO(audit_lines(*a));
+        INFO(audit::render_text(*a));
         REQUIRE(a->unlisted.size() == 1);
         CHECK(a->notice.items[a->unlisted[0]].kind == notice::ItemKind::email_corrected);
         CHECK(a->exit_code() == 1);
