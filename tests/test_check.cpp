@@ -335,8 +335,15 @@ TEST_CASE("catalog: the built-in copy is snapshots/catalog.json and it parses",
         CHECK(e.info.url.find("gov.uk/") != std::string::npos);
         CHECK_FALSE(e.info.title.empty());
         CHECK_FALSE(e.info.publisher.empty());
-        wt = wt || e.info.url == "https://www.gov.uk/government/publications/"
-                                 "working-together-to-safeguard-children--2";
+        if (e.info.id == "working-together-2023") {
+            // A publication: its page, and its statutory guidance followed to each re-issue.
+            wt = e.info.url == "https://www.gov.uk/government/publications/"
+                               "working-together-to-safeguard-children--2";
+            CHECK(e.info.govuk_path ==
+                  "/government/publications/working-together-to-safeguard-children--2");
+            CHECK(e.info.attachment_glob == "*statutory guidance*");
+            CHECK(e.info.format == "html");
+        }
         kcsie = kcsie || e.info.id == "kcsie";
     }
     CHECK(wt);
@@ -344,10 +351,10 @@ TEST_CASE("catalog: the built-in copy is snapshots/catalog.json and it parses",
 
     auto dsl = check::select(*c, {"dsl"});
     REQUIRE(dsl.ok());
-    CHECK(dsl->size() == 3);
+    CHECK(dsl->size() == 2);
     auto two = check::select(*c, {"kcsie", "dsl", "sccif-childrens-homes"});
     REQUIRE(two.ok());
-    CHECK(two->size() == 4); // no duplicates
+    CHECK(two->size() == 3); // no duplicates
     auto all = check::select(*c, {});
     REQUIRE(all.ok());
     CHECK(all->size() == c->entries.size());
@@ -373,6 +380,29 @@ TEST_CASE("catalog: bad catalogues are input errors naming the entry", "[check][
     r = check::parse_catalog(
         R"({"documents":[{"id":"a","title":"T","url":"https://x/","format":"docx"}]})");
     CHECK_FALSE(r.ok());
+    // Publications: a GOV.UK path, no url or format beside it, "attachments" only with it.
+    auto bad = [](const char* entry) {
+        auto c = check::parse_catalog(std::string(R"({"documents":[)") + entry + "]}");
+        INFO(entry);
+        CHECK_FALSE(c.ok());
+        return c.ok() ? std::string() : c.error().message;
+    };
+    CHECK(bad(R"({"id":"a","title":"T","govuk":"/government/publications/x","url":"https://x/"})")
+              .find("not both") != std::string::npos);
+    CHECK(bad(R"({"id":"a","title":"T","govuk":"https://example.com/x"})").find("GOV.UK path") !=
+          std::string::npos);
+    CHECK(bad(R"({"id":"a","title":"T","govuk":"/government/../x"})") != "");
+    CHECK(bad(R"({"id":"a","title":"T","url":"https://x/","attachments":"*"})").find("goes with") !=
+          std::string::npos);
+    CHECK(bad(R"({"id":"a","title":"T","govuk":"/government/publications/x","format":"pdf"})")
+              .find("no \"format\"") != std::string::npos);
+    CHECK(bad(R"({"id":"a","title":"T"})").find("missing \"url\"") != std::string::npos);
+    auto good = check::parse_catalog(
+        R"({"documents":[{"id":"a","title":"T","govuk":"/government/publications/x/","attachments":"*PDF*"}]})");
+    REQUIRE(good.ok());
+    CHECK(good->entries[0].info.govuk_path == "/government/publications/x");
+    CHECK(good->entries[0].info.url == "https://www.gov.uk/government/publications/x");
+    CHECK(good->entries[0].info.attachment_glob == "*PDF*");
     TempDir tmp;
     CHECK(check::load_catalog(tmp / "none.json").error().kind == ErrorKind::input);
 }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <fstream>
 
 using namespace guidetrack;
 using gt_test::HttpReply;
@@ -72,7 +73,12 @@ HttpReply reply(std::string body, std::string type) {
 
 // A Content API answer for the publication. reissue: the February 2024 update (the PDF at a new
 // asset address, Annex B added, the quick guide withdrawn).
-std::string publication_json(const HttpServer& s, bool reissue) {
+const std::string kReissueNote =
+    "Page 1, paragraph 3: amended the wording used to describe lead safeguarding partners. "
+    "Paragraph 2: corrected the review panel's email address. Added Annex B.";
+
+std::string publication_json(const HttpServer& s, bool reissue,
+                             const std::string& reissue_note = kReissueNote) {
     json atts = json::array();
     atts.push_back({{"attachment_type", "file"},
                     {"id", "1"},
@@ -97,10 +103,8 @@ std::string publication_json(const HttpServer& s, bool reissue) {
     history.push_back(
         {{"public_timestamp", "2024-01-10T09:30:00.000+00:00"}, {"note", "First published."}});
     if (reissue)
-        history.push_back({{"public_timestamp", "2024-02-23T09:30:00.000+00:00"},
-                           {"note", "Page 1, paragraph 3: amended the wording used to describe "
-                                    "lead safeguarding partners. Paragraph 2: corrected the review "
-                                    "panel's email address. Added Annex B."}});
+        history.push_back(
+            {{"public_timestamp", "2024-02-23T09:30:00.000+00:00"}, {"note", reissue_note}});
     json j{{"base_path", kPath},
            {"title", "Keeping learners safe"},
            {"description", "Statutory guidance for schools in Sample Town (a sample)."},
@@ -121,11 +125,20 @@ std::string publication_json(const HttpServer& s, bool reissue) {
     return j.dump();
 }
 
+// Points the Content API at the test's server, and back at the one before (tests/support/main.cpp).
 struct EnvGuard {
     explicit EnvGuard(const std::string& value) {
+        if (const char* old = std::getenv("GUIDETRACK_GOVUK_API"))
+            before = old;
         ::setenv("GUIDETRACK_GOVUK_API", value.c_str(), 1);
     }
-    ~EnvGuard() { ::unsetenv("GUIDETRACK_GOVUK_API"); }
+    ~EnvGuard() {
+        if (before.empty())
+            ::unsetenv("GUIDETRACK_GOVUK_API");
+        else
+            ::setenv("GUIDETRACK_GOVUK_API", before.c_str(), 1);
+    }
+    std::string before;
 };
 
 struct Fixture {
@@ -134,9 +147,9 @@ struct Fixture {
     HttpServer server;
     EnvGuard env{server.url("/api/content")};
 
-    void serve(bool reissue) {
-        server.set("/api/content" + kPath,
-                   reply(publication_json(server, reissue), "application/json; charset=utf-8"));
+    void serve(bool reissue, const std::string& note = kReissueNote) {
+        server.set("/api/content" + kPath, reply(publication_json(server, reissue, note),
+                                                 "application/json; charset=utf-8"));
     }
     Fixture() {
         server.set("/media/aaa111/Keeping_learners_safe.pdf",
@@ -327,6 +340,163 @@ TEST_CASE("govuk: track, check, re-issue at a new address, new and withdrawn att
     CHECK(has(r.out, "Our note: Checked with the head teacher"));
     r = f.cli({"notice", kPdfId, "--notes"});
     CHECK(has(r.out, "Our note: Checked with the head teacher"));
+}
+
+TEST_CASE("govuk: check --audit reports what the publisher's note leaves out", "[govuk]") {
+    Fixture f;
+    REQUIRE(f.cli({"track", "kls", "--govuk", kPath}).code == 0);
+    REQUIRE(f.check().code == 0);
+
+    // The re-issue's note forgets the corrected email address in paragraph 2.
+    f.serve(true, "Page 1, paragraph 3: amended the wording used to describe lead safeguarding "
+                  "partners. Added Annex B.");
+    std::string md = (f.tmp / "report.md").string();
+    auto r = f.check({"--audit", "--report", md});
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(has(r.out, kPdfId + "  changed: 2 items"));
+    CHECK(has(r.out, "  The publisher's note leaves out 1 of 2 major changes."));
+    // The publication page changed too (its list of documents), but the note is not about it.
+    CHECK(has(r.out, "\nkls       "));
+    CHECK(r.out.find("The publisher's note") == r.out.rfind("The publisher's note"));
+    CHECK(has(r.out, "  not in the publisher's note: Page 1, paragraph 2: corrected the email "
+                     "address"));
+    std::string report = gt_test::read_file(md);
+    CHECK(has(report, "### Audit of the publisher's note: Keeping learners safe"));
+    CHECK(has(report, "- matches: Page 1, paragraph 3: replaced"));
+    CHECK(has(report, "- not in the publisher's note: Page 1, paragraph 2: corrected the email"));
+
+    // A change the publisher made without a new note: every change is one it did not mention.
+    f.server.set("/media/bbb222/Keeping_learners_safe.pdf",
+                 reply(guidance_pdf(false), "application/pdf"));
+    std::string html = (f.tmp / "report.html").string();
+    r = f.check({"--audit", "--json", "--report", html, "--format", "html"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    auto j = json::parse(r.out);
+    bool found = false;
+    for (const auto& d : j["documents"])
+        if (d["id"] == kPdfId) {
+            found = true;
+            CHECK(d["status"] == "changed");
+            CHECK(has(d["audit"]["skipped"].get<std::string>(),
+                      "No new change note from the publisher: the note is still the one of "
+                      "version 2024-02-23"));
+        }
+    CHECK(found);
+    CHECK(has(gt_test::read_file(html), "No new change note from the publisher"));
+
+    // Back to the re-issue, with the note covering both changes: complete, in --json and html.
+    f.server.set("/media/bbb222/Keeping_learners_safe.pdf",
+                 reply(guidance_pdf(true), "application/pdf"));
+    f.serve(true, "Page 1, paragraph 2: corrected the email address. Page 1, paragraph 3: "
+                  "amended the wording.");
+    r = f.check({"--audit", "--json", "--report", html, "--format", "html"});
+    INFO(r.out << r.err);
+    j = json::parse(r.out);
+    for (const auto& d : j["documents"])
+        if (d["id"] == kPdfId) {
+            REQUIRE(d.contains("audit"));
+            CHECK(d["audit"]["complete"] == true);
+            CHECK(d["audit"]["official"][0]["found"] == true);
+        }
+    std::string page = gt_test::read_file(html);
+    CHECK(has(page, "<section class=\"audit\">"));
+    CHECK(has(page, "The publisher&#39;s note covers every major change (2)."));
+
+    // Without --audit: no audit anywhere.
+    f.server.set("/media/bbb222/Keeping_learners_safe.pdf",
+                 reply(guidance_pdf(false), "application/pdf"));
+    r = f.check({"--report", md});
+    CHECK(r.code == 1);
+    CHECK(!has(r.out, "publisher's note"));
+    CHECK(!has(gt_test::read_file(md), "Audit of the publisher's note"));
+}
+
+TEST_CASE("govuk: track --catalog tracks a catalogued publication with its attachments",
+          "[govuk][catalog]") {
+    Fixture f;
+    std::string catalog = (f.tmp / "catalog.json").string();
+    {
+        std::ofstream out(catalog);
+        json pub{{"id", "kls"},
+                 {"title", "Keeping learners safe (catalogue title)"},
+                 {"govuk", kPath},
+                 {"attachments", "*statutory guidance*"},
+                 {"publisher", "Department for Education"}};
+        json plain{{"id", "plain"}, {"title", "A plain page"}, {"url", f.server.url("/plain")}};
+        out << json{{"documents", {pub, plain}}}.dump(2);
+    }
+    auto r = f.cli({"track", "--catalog", "--catalog-file", catalog});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(has(r.out, "Tracking kls: Keeping learners safe (GOV.UK publication " + kPath +
+                         ")\n"
+                         "  Last updated 10 January 2024: First published.\n"
+                         "  attachment " +
+                         kPdfId +
+                         ": Keeping learners safe: statutory guidance (pdf)\n"
+                         "  not tracked (does not match *statutory guidance*): Quick guide\n"));
+    CHECK(has(r.out, "Tracking plain: A plain page (" + f.server.url("/plain") + ")"));
+    CHECK(r.err.empty());
+    auto docs = f.documents();
+    REQUIRE(docs.size() == 3);
+    for (const auto& d : docs)
+        if (d.id == "kls")
+            CHECK(d.attachment_glob == "*statutory guidance*");
+
+    // check records the guidance with the publisher's date; the re-issue's new attachment does
+    // not match the pattern either, so it is not tracked.
+    f.server.set("/plain", reply("just text", "text/plain"));
+    r = f.check();
+    INFO(r.out << r.err);
+    CHECK(has(r.out, "3 documents: 0 changed, 3 new"));
+    CHECK(f.versions(kPdfId).at(0).date == "2024-01-10");
+    f.serve(true);
+    r = f.check();
+    CHECK(r.code == 1);
+    CHECK(has(r.out, kPdfId + "  changed: 2 items"));
+    CHECK(!has(r.out, "Annex B"));
+    CHECK(f.documents().size() == 3);
+
+    // Tracked again: already tracked, GOV.UK not asked.
+    r = f.cli({"track", "--catalog", "--catalog-file", catalog, "kls"});
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "Already tracked kls"));
+}
+
+TEST_CASE("govuk: track --catalog when GOV.UK does not answer tracks the publication alone; "
+          "check adds its attachments",
+          "[govuk][catalog]") {
+    Fixture f;
+    std::string catalog = (f.tmp / "catalog.json").string();
+    {
+        std::ofstream out(catalog);
+        out << json{{"documents",
+                     {{{"id", "kls"}, {"title", "Keeping learners safe"}, {"govuk", kPath}}}}}
+                   .dump();
+    }
+    HttpReply down;
+    down.status = 503;
+    down.body = "down for maintenance";
+    f.server.set("/api/content" + kPath, down);
+    auto r = f.cli({"track", "--catalog", "--catalog-file", catalog});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(has(r.out, "Tracking kls: Keeping learners safe (GOV.UK publication " + kPath + ")"));
+    CHECK(has(r.err, "guidetrack: warning: kls: "));
+    CHECK(has(r.err, "503"));
+    CHECK(has(r.err, "(its attachments are tracked by the first `guidetrack check`)"));
+    REQUIRE(f.documents().size() == 1);
+
+    f.serve(false);
+    r = f.check();
+    INFO(r.out << r.err);
+    CHECK(has(r.out, "kls  new attachment 'Keeping learners safe: statutory guidance' tracked as " +
+                         kPdfId));
+    CHECK(has(r.out, "kls  new attachment 'Quick guide' tracked as " + kGuideId));
+    CHECK(has(r.out, "3 documents: 0 changed, 3 new"));
+    CHECK(f.versions(kPdfId).at(0).publisher_note == "First published.");
 }
 
 TEST_CASE("govuk: bad API answers fail alone, one line each, store untouched", "[govuk]") {

@@ -296,6 +296,19 @@ Result<Format> parse_format(std::string_view name) {
 
 namespace {
 
+std::string one_line(std::string s) {
+    for (char& c : s)
+        if (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20)
+            c = ' ';
+    return s;
+}
+
+} // namespace
+
+std::string item_line(const Audit& a, std::size_t item) {
+    return item < a.notice.items.size() ? one_line(render::item_line(a.notice.items[item])) : "";
+}
+
 std::string summary_line(const Audit& a) {
     std::size_t major = 0;
     for (const auto& i : a.notice.items)
@@ -312,15 +325,6 @@ std::string summary_line(const Audit& a) {
                " items found no change.";
     return out;
 }
-
-std::string one_line(std::string s) {
-    for (char& c : s)
-        if (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20)
-            c = ' ';
-    return s;
-}
-
-} // namespace
 
 std::string render_text(const Audit& a) {
     std::string out = "Audit of the publisher's note: " + one_line(a.notice.title);
@@ -345,21 +349,14 @@ std::string render_text(const Audit& a) {
     return out;
 }
 
-std::string render_markdown(const Audit& a) {
-    auto esc = [](const std::string& s) {
-        std::string out;
-        for (char c : one_line(s)) {
-            if (std::string_view("\\`*_[]<>|~#").find(c) != std::string_view::npos)
-                out.push_back('\\');
-            out.push_back(c);
-        }
-        return out;
-    };
-    std::string out = "# Audit of the publisher's note: " + esc(a.notice.title) + "\n\n";
+std::string render_markdown(const Audit& a, int level) {
+    auto esc = [](const std::string& s) { return render::markdown_escape(one_line(s)); };
+    std::string h(static_cast<std::size_t>(std::clamp(level, 1, 5)), '#');
+    std::string out = h + " Audit of the publisher's note: " + esc(a.notice.title) + "\n\n";
     if (!a.notice.old_label.empty() || !a.notice.new_label.empty())
         out += "Compared version " + esc(a.notice.old_label) + " with version " +
                esc(a.notice.new_label) + ".\n\n";
-    out += "## The publisher's note\n\n";
+    out += h + "# The publisher's note\n\n";
     for (const auto& o : a.official) {
         out += "- " + esc(o.text) + "\n";
         if (o.matched.empty())
@@ -368,12 +365,38 @@ std::string render_markdown(const Audit& a) {
         for (auto i : o.matched)
             out += "  - matches: " + esc(render::item_line(a.notice.items[i])) + "\n";
     }
-    out += "\n## Not in the publisher's note\n\n";
+    out += "\n" + h + "# Not in the publisher's note\n\n";
     if (a.unlisted.empty())
         out += "Nothing: every major change is in the note.\n";
     for (auto i : a.unlisted)
         out += "- not in the publisher's note: " + esc(render::item_line(a.notice.items[i])) + "\n";
     out += "\n" + esc(summary_line(a)) + "\n";
+    return out;
+}
+
+std::string render_html_section(const Audit& a, int level) {
+    using render::html_escape;
+    auto esc = [](const std::string& s) { return html_escape(one_line(s)); };
+    std::string h = std::to_string(std::clamp(level, 1, 6));
+    std::string out =
+        "<section class=\"audit\">\n<h" + h + ">The publisher's note, audited</h" + h + ">\n<ul>\n";
+    for (const auto& o : a.official) {
+        out += "<li>" + esc(o.text);
+        if (o.matched.empty())
+            out += o.has_place() ? "<br><em>no change found there</em>"
+                                 : "<br><em>no change found of this kind</em>";
+        for (auto i : o.matched)
+            out += "<br>matches: " + esc(render::item_line(a.notice.items[i]));
+        out += "</li>\n";
+    }
+    out += "</ul>\n";
+    if (!a.unlisted.empty()) {
+        out += "<p>Not in the publisher's note:</p>\n<ul>\n";
+        for (auto i : a.unlisted)
+            out += "<li>" + esc(render::item_line(a.notice.items[i])) + "</li>\n";
+        out += "</ul>\n";
+    }
+    out += "<p class=\"meta\">" + esc(summary_line(a)) + "</p>\n</section>\n";
     return out;
 }
 

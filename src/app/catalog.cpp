@@ -1,5 +1,6 @@
 // The catalogue: parsing, selection, and the copy built into the program.
 #include "guidetrack/app/check.hpp"
+#include "guidetrack/fetch/govuk.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,7 @@ namespace {
 // installed. tests/test_check.cpp fails when the two differ: edit both together.
 constexpr std::string_view kBuiltinCatalog = R"catalog({
   "schema_version": 1,
-  "description": "Statutory guidance and inspection frameworks a designated safeguarding lead (DSL) tracks, with their GOV.UK addresses. Add them with `guidetrack track --catalog [NAME...]` (NAME: a document ID or a group).",
+  "description": "Statutory guidance and inspection frameworks a designated safeguarding lead (DSL) tracks, by GOV.UK address. An entry with \"govuk\" is a GOV.UK publication: `track --catalog` tracks it and each of its attachments (those matching \"attachments\", a title pattern, when given), read from the GOV.UK Content API, and `check` follows its re-issues. Add them with `guidetrack track --catalog [NAME...]` (NAME: a document ID or a group).",
   "groups": {
     "dsl": "the core safeguarding guidance every DSL follows",
     "schools": "school inspection",
@@ -27,38 +28,27 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "working-together-2023",
       "title": "Working together to safeguard children 2023",
-      "url": "https://www.gov.uk/government/publications/working-together-to-safeguard-children--2",
-      "format": "html",
+      "govuk": "/government/publications/working-together-to-safeguard-children--2",
+      "attachments": "*statutory guidance*",
+      "note": "The publication and its statutory guidance PDF, followed to each re-issue (a new issue gets a new asset address).",
       "publisher": "Department for Education",
       "origin": "GOV.UK",
-      "groups": ["dsl"],
-      "note": "The publication page: its change notes and links to the statutory guidance PDF."
-    },
-    {
-      "id": "working-together-2023-pdf",
-      "title": "Working together to safeguard children 2023: statutory guidance (PDF)",
-      "url": "https://assets.publishing.service.gov.uk/media/6849a7b67cba25f610c7db3f/Working_together_to_safeguard_children_2023_-_statutory_guidance.pdf",
-      "format": "pdf",
-      "publisher": "Department for Education",
-      "origin": "GOV.UK",
-      "groups": ["dsl"],
-      "note": "The June 2025 re-issue of the December 2023 text (with the February 2024 corrections). A new issue gets a new asset address: the publication page shows when."
+      "groups": ["dsl"]
     },
     {
       "id": "kcsie",
       "title": "Keeping children safe in education",
-      "url": "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2",
-      "format": "html",
+      "govuk": "/government/publications/keeping-children-safe-in-education--2",
+      "attachments": "Keeping children safe in education*",
+      "note": "The publication and each year's edition (PDF); Annex F of each edition lists the substantive changes.",
       "publisher": "Department for Education",
       "origin": "GOV.UK",
-      "groups": ["dsl", "schools"],
-      "note": "The publication page: each year's edition (PDF) and its change notes; Annex F of each edition lists the substantive changes."
+      "groups": ["dsl", "schools"]
     },
     {
       "id": "ofsted-section-8-handbook",
       "title": "School inspection handbook: section 8",
-      "url": "https://www.gov.uk/government/publications/section-8-school-inspection-handbook-eif",
-      "format": "html",
+      "govuk": "/government/publications/section-8-school-inspection-handbook-eif",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["schools"]
@@ -66,8 +56,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "ofsted-early-years-handbook",
       "title": "Early years inspection handbook for Ofsted-registered provision",
-      "url": "https://www.gov.uk/government/publications/early-years-inspection-handbook-eif",
-      "format": "html",
+      "govuk": "/government/publications/early-years-inspection-handbook-eif",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["early-years"]
@@ -75,8 +64,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "ofsted-eif-and-the-eyfs",
       "title": "Ofsted EIF inspections and the EYFS",
-      "url": "https://www.gov.uk/government/publications/ofsted-eif-inspections-and-the-eyfs",
-      "format": "html",
+      "govuk": "/government/publications/ofsted-eif-inspections-and-the-eyfs",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["early-years", "schools"]
@@ -84,8 +72,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "sccif-childrens-homes",
       "title": "Social care common inspection framework (SCCIF): children's homes",
-      "url": "https://www.gov.uk/government/publications/social-care-common-inspection-framework-sccif-childrens-homes",
-      "format": "html",
+      "govuk": "/government/publications/social-care-common-inspection-framework-sccif-childrens-homes",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["social-care"]
@@ -93,8 +80,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "sccif-secure-childrens-homes",
       "title": "Social care common inspection framework (SCCIF): secure children's homes",
-      "url": "https://www.gov.uk/government/publications/social-care-common-inspection-framework-sccif-secure-childrens-homes",
-      "format": "html",
+      "govuk": "/government/publications/social-care-common-inspection-framework-sccif-secure-childrens-homes",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["social-care"]
@@ -102,8 +88,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "sccif-independent-fostering-agencies",
       "title": "Social care common inspection framework (SCCIF): independent fostering agencies",
-      "url": "https://www.gov.uk/government/publications/social-care-common-inspection-framework-sccif-independent-fostering-agencies",
-      "format": "html",
+      "govuk": "/government/publications/social-care-common-inspection-framework-sccif-independent-fostering-agencies",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["social-care"]
@@ -111,8 +96,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "sccif-adoption-support-agencies",
       "title": "Social care common inspection framework (SCCIF): adoption support agencies",
-      "url": "https://www.gov.uk/government/publications/social-care-common-inspection-framework-sccif-adoption-support-agencies",
-      "format": "html",
+      "govuk": "/government/publications/social-care-common-inspection-framework-sccif-adoption-support-agencies",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["social-care"]
@@ -120,8 +104,7 @@ constexpr std::string_view kBuiltinCatalog = R"catalog({
     {
       "id": "sccif-voluntary-adoption-agencies",
       "title": "Social care common inspection framework (SCCIF): voluntary adoption agencies",
-      "url": "https://www.gov.uk/government/publications/social-care-common-inspection-framework-sccif-voluntary-adoption-agencies",
-      "format": "html",
+      "govuk": "/government/publications/social-care-common-inspection-framework-sccif-voluntary-adoption-agencies",
       "publisher": "Ofsted",
       "origin": "GOV.UK",
       "groups": ["social-care"]
@@ -190,10 +173,34 @@ Result<Catalog> parse_catalog(std::string_view json_text) {
         if (!ids.insert(e.info.id).second)
             return input_error(where + ": the ID is listed twice");
         GT_TRY(e.info.title, string_field(d, "title", true, where));
-        GT_TRY(e.info.url, string_field(d, "url", true, where));
+        // A GOV.UK publication is listed by its path; its page is www.gov.uk's.
+        std::string govuk;
+        GT_TRY(govuk, string_field(d, "govuk", false, where));
+        GT_TRY(e.info.url, string_field(d, "url", govuk.empty(), where));
+        if (!govuk.empty()) {
+            if (!e.info.url.empty())
+                return input_error(where + ": give \"govuk\" or \"url\", not both");
+            if (!govuk.starts_with("/"))
+                return input_error(where + ": \"govuk\" must be a GOV.UK path (\"/government/" +
+                                   "publications/...\")");
+            auto path = fetch::govuk::path_of(govuk);
+            if (!path)
+                return input_error(where + ": " + path.error().message);
+            e.info.govuk_path = *path;
+            e.info.url = "https://www.gov.uk" + *path;
+            e.info.format = "html";
+        }
+        GT_TRY(e.info.attachment_glob, string_field(d, "attachments", false, where));
+        if (!e.info.attachment_glob.empty() && govuk.empty())
+            return input_error(where + ": \"attachments\" goes with \"govuk\"");
         if (auto ok = fetch::validate_url(e.info.url); !ok)
             return input_error(where + ": " + ok.error().message);
-        GT_TRY(e.info.format, string_field(d, "format", false, where));
+        if (govuk.empty()) {
+            GT_TRY(e.info.format, string_field(d, "format", false, where));
+        } else if (d.contains("format")) {
+            return input_error(where + ": a GOV.UK publication has no \"format\" (its page is " +
+                               "HTML, its attachments say theirs)");
+        }
         if (!e.info.format.empty()) {
             auto f = extract::parse_format(e.info.format);
             if (!f)

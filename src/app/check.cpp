@@ -365,6 +365,10 @@ json to_json(const std::vector<Outcome>& outcomes, const ExitPolicy& policy) {
             d["warning"] = o.warning;
         if (o.status == Status::gone)
             d["reported_before"] = o.gone_before;
+        if (o.audit)
+            d["audit"] = audit::to_json(*o.audit);
+        else if (!o.audit_skipped.empty())
+            d["audit"] = json{{"skipped", o.audit_skipped}};
         docs.push_back(std::move(d));
     }
     int code = s.exit_code(policy);

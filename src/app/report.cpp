@@ -31,6 +31,10 @@ std::string markdown(const std::vector<Outcome>& outcomes, const std::string& ge
         out += "Version " + o.previous->label + " to " + o.current->label + ", from <" + o.url +
                ">.\n\n";
         out += render::notice_markdown(*o.notice);
+        if (o.audit)
+            out += "\n" + audit::render_markdown(*o.audit, 3);
+        else if (!o.audit_skipped.empty())
+            out += "\n_" + render::markdown_escape(o.audit_skipped) + "._\n";
     }
     if (s.first) {
         out += "\n## First versions recorded\n\n";
@@ -54,9 +58,15 @@ std::string html(const std::vector<Outcome>& outcomes, const std::string& genera
     body += "<p class=\"meta\">Checked " + html_escape(generated_at) + ": " +
             html_escape(counts_line(s)) + "</p>\n";
     // Each changed document gets the same report `guidetrack notice --format html` writes.
-    for (const auto& o : outcomes)
-        if (o.status == Status::changed && o.notice)
-            body += render::notice_report_section(*o.notice, 2);
+    for (const auto& o : outcomes) {
+        if (o.status != Status::changed || !o.notice)
+            continue;
+        body += render::notice_report_section(*o.notice, 2);
+        if (o.audit)
+            body += audit::render_html_section(*o.audit, 3);
+        else if (!o.audit_skipped.empty())
+            body += "<p class=\"meta\">" + html_escape(o.audit_skipped) + ".</p>\n";
+    }
     if (s.first) {
         body += "<h2 class=\"part-title\">First versions recorded</h2>\n<ul>\n";
         for (const auto& o : outcomes)
@@ -88,6 +98,29 @@ json report_json(const std::vector<Outcome>& outcomes, const std::string& genera
 }
 
 } // namespace
+
+void add_audits(std::vector<Outcome>& outcomes, const std::set<std::string>& not_audited) {
+    for (auto& o : outcomes) {
+        if (o.status != Status::changed || !o.notice || !o.current || not_audited.count(o.id))
+            continue;
+        const std::string& note = o.current->publisher_note;
+        if (note.empty()) {
+            o.audit_skipped = "No change note from the publisher for this version";
+            continue;
+        }
+        if (o.previous && o.previous->publisher_note == note) {
+            o.audit_skipped = "No new change note from the publisher: the note is still the one "
+                              "of version " +
+                              o.previous->label;
+            continue;
+        }
+        auto a = audit::run(*o.notice, note);
+        if (a)
+            o.audit = std::move(a).value();
+        else
+            o.audit_skipped = "The publisher's note could not be audited: " + a.error().message;
+    }
+}
 
 Result<ReportFormat> parse_report_format(std::string_view name) {
     if (name == "md" || name == "markdown")

@@ -11,6 +11,7 @@
 #include "help.hpp"
 #include "io.hpp"
 
+#include "guidetrack/app/audit.hpp"
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
 #include "guidetrack/app/publications.hpp"
@@ -30,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 namespace guidetrack::cli {
 namespace {
@@ -45,6 +47,7 @@ struct CheckOptions {
     bool json = false;
     bool minor = false;
     bool fail_on_new = false, strict = false, quiet = false, verbose = false, no_notify = false;
+    bool audit = false;
     std::string report, report_format = "md", feed, feed_url;
     std::string shard; // "K/N"
 };
@@ -247,6 +250,12 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     if (bar)
         ctx.out << "\r\033[K" << std::flush;
     GT_CHECK(check::mark_gone(store, outcomes));
+    if (opts.audit) {
+        std::set<std::string> pages;
+        for (const auto& [id, page] : pubs.pages)
+            pages.insert(id);
+        check::add_audits(outcomes, pages);
+    }
     if (!opts.json)
         for (const auto& e : pubs.events)
             if (e.kind != publications::EventKind::failed) // the publication's own line says so
@@ -335,6 +344,14 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
         ctx.out << o.id << std::string(width - o.id.size(), ' ') << "  " << describe(o) << "\n";
         if (opts.verbose)
             ctx.out << details(o);
+        if (o.audit) {
+            ctx.out << "  " << audit::summary_line(*o.audit) << "\n";
+            for (auto i : o.audit->unlisted)
+                ctx.out << "  not in the publisher's note: " << audit::item_line(*o.audit, i)
+                        << "\n";
+        } else if (!o.audit_skipped.empty()) {
+            ctx.out << "  " << o.audit_skipped << "\n";
+        }
     }
     if (sent)
         for (const auto& n : sent->sends)
@@ -420,6 +437,10 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
                     "runners (e.g. a CI matrix) each check their share and sync to one remote")
         ->type_name("K/N");
     sub->add_flag("--include-minor", opts->minor, "Count minor (typographic) notice items too");
+    sub->add_flag("--audit", opts->audit,
+                  "Audit the publisher's change note of each changed document (as `guidetrack "
+                  "audit` does): print the changes it leaves out, and add the audit to --report "
+                  "and --json");
     add_renamed_flag(sub, ctx, "--minor", "--include-minor", opts->minor);
     sub->add_flag("--json", opts->json,
                   "Print the outcome as JSON (result: unchanged, changed or failed)");

@@ -1,7 +1,8 @@
 // `guidetrack track ID --title T [--url URL] [--format F] [--publisher P]`: add a document to the
 // store, or update its metadata. It is listed from then on, before any version is recorded.
 // `guidetrack track --catalog [NAME...]` adds the catalogued guidance (snapshots/catalog.json,
-// built in) by ID or group; documents already tracked are left as they are.
+// built in) by ID or group; documents already tracked are left as they are. Catalogued GOV.UK
+// publications are tracked as by `track ID --govuk PATH`, with their attachments.
 //
 // The first `track` on a machine creates the store when there is none: tracking a document is the
 // first thing anyone does, and a separate `init` step would only be one more thing to forget.
@@ -42,9 +43,53 @@ Result<store::Store> open_or_create(Context& ctx) {
     return store::Store::open(where);
 }
 
+// What `track --govuk` (and `track --catalog` for a publication) tracked.
+void print_publication(Context& ctx, const publications::TrackResult& r, const std::string& glob) {
+    const auto& p = r.publication;
+    auto already = [&](const std::string& id) {
+        return std::find(r.already.begin(), r.already.end(), id) != r.already.end();
+    };
+    ctx.out << (already(r.page.id) ? "Updated " : "Tracking ") << r.page.id << ": " << p.title
+            << " (GOV.UK publication " << p.path << ")\n";
+    if (!p.updated_date().empty())
+        ctx.out << "  Last updated " << notice::display_date(p.updated_date())
+                << (p.current_note().empty() ? "" : ": " + p.current_note()) << "\n";
+    for (const auto& a : r.attachments)
+        ctx.out << "  " << (already(a.id) ? "already tracked " : "attachment ") << a.id << ": "
+                << a.title << (a.format.empty() ? "" : " (" + a.format + ")") << "\n";
+    for (const auto& t : r.left_out)
+        ctx.out << "  not tracked (does not match " << (glob.empty() ? "--attachment" : glob)
+                << "): " << t << "\n";
+    if (r.attachments.empty())
+        ctx.out << "  no attachments" << (glob.empty() ? "" : " match " + glob) << "\n";
+}
+
+// A catalogued publication: read from the Content API with its attachments. When GOV.UK cannot
+// be read now (offline, say), the publication alone is tracked: the first `check` reads it again
+// and tracks its attachments then.
+Result<void> track_catalogued_publication(Context& ctx, store::Store& store,
+                                          const store::DocumentInfo& d) {
+    // No retries: a failure costs nothing but waiting, and `check` retries anyway.
+    fetch::Options once;
+    once.retries = 0;
+    auto r = publications::track(store, d.id, d.govuk_path, d.attachment_glob, once);
+    if (r.ok()) {
+        print_publication(ctx, *r, d.attachment_glob);
+        return {};
+    }
+    if (r.error().kind == ErrorKind::input)
+        return r.error();
+    GT_CHECK(store.track(d));
+    ctx.out << "Tracking " << d.id << ": " << d.title << " (GOV.UK publication " << d.govuk_path
+            << ")\n";
+    ctx.err << "guidetrack: warning: " << r.error().message
+            << " (its attachments are tracked by the first `guidetrack check`)\n";
+    return {};
+}
+
 Result<int> run_catalog(Context& ctx, const TrackOptions& opts) {
     if (!opts.title.empty() || !opts.url.empty() || !opts.origin.empty() ||
-        !opts.publisher.empty() || !opts.format.empty())
+        !opts.publisher.empty() || !opts.format.empty() || !opts.attachment.empty())
         return input_error("--catalog takes catalogue names only (no --title, --url, ...)");
     check::Catalog loaded;
     const check::Catalog* catalog = &check::builtin_catalog();
@@ -59,6 +104,10 @@ Result<int> run_catalog(Context& ctx, const TrackOptions& opts) {
         GT_TRY(bool known, store.has_document(d.id));
         if (known) {
             ctx.out << "Already tracked " << d.id << ": " << d.title << "\n";
+            continue;
+        }
+        if (publications::is_publication(d)) {
+            GT_CHECK(track_catalogued_publication(ctx, store, d));
             continue;
         }
         GT_CHECK(store.track(d));
@@ -77,23 +126,7 @@ Result<int> run_govuk(Context& ctx, const TrackOptions& opts) {
     GT_CHECK(store::validate_id(opts.ids.front()));
     GT_TRY(auto store, open_or_create(ctx));
     GT_TRY(auto r, publications::track(store, opts.ids.front(), opts.govuk, opts.attachment));
-    const auto& p = r.publication;
-    auto already = [&](const std::string& id) {
-        return std::find(r.already.begin(), r.already.end(), id) != r.already.end();
-    };
-    ctx.out << (already(r.page.id) ? "Updated " : "Tracking ") << r.page.id << ": " << p.title
-            << " (GOV.UK publication " << p.path << ")\n";
-    if (!p.updated_date().empty())
-        ctx.out << "  Last updated " << notice::display_date(p.updated_date())
-                << (p.current_note().empty() ? "" : ": " + p.current_note()) << "\n";
-    for (const auto& a : r.attachments)
-        ctx.out << "  " << (already(a.id) ? "already tracked " : "attachment ") << a.id << ": "
-                << a.title << (a.format.empty() ? "" : " (" + a.format + ")") << "\n";
-    for (const auto& t : r.left_out)
-        ctx.out << "  not tracked (does not match --attachment): " << t << "\n";
-    if (r.attachments.empty())
-        ctx.out << "  no attachments" << (opts.attachment.empty() ? "" : " match --attachment")
-                << "\n";
+    print_publication(ctx, r, opts.attachment.empty() ? "" : "--attachment");
     ctx.out << "Record their first versions with `guidetrack check " << r.page.id << "`\n";
     return exit_code::success;
 }
@@ -157,7 +190,9 @@ void setup_track(CLI::App& app, Context& ctx, Action& action) {
                     "social-care, send; none: all)")
         ->type_name("ID");
     sub->add_flag("--catalog", opts->catalog,
-                  "Track the catalogued guidance (snapshots/catalog.json, built in) named, or all");
+                  "Track the catalogued guidance (snapshots/catalog.json, built in) named, or "
+                  "all; GOV.UK publications with their attachments (read from the Content API; "
+                  "when it cannot be read, the first `check` adds them)");
     sub->add_option("--catalog-file", opts->catalog_file,
                     "With --catalog: read this catalogue instead of the built-in one")
         ->type_name("FILE");

@@ -66,4 +66,14 @@ bool is_safe_href(std::string_view url) {
     return scheme != 0 && lower.size() > scheme;
 }
 
+std::string markdown_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (std::string_view("\\`*_[]<>|~#").find(c) != std::string_view::npos)
+            out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
 } // namespace guidetrack::render

@@ -83,32 +83,6 @@ std::vector<std::pair<std::string, std::string>> note_lines(const Notice& n) {
     return out;
 }
 
-// Markdown: backslash-escape what could become markup.
-std::string md_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '\\':
-        case '`':
-        case '*':
-        case '_':
-        case '[':
-        case ']':
-        case '<':
-        case '>':
-        case '|':
-        case '~':
-        case '#':
-            out.push_back('\\');
-            out.push_back(c);
-            break;
-        default:
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string text_line(std::string_view s) {
     // Terminal output: no control characters from the documents.
     std::string repaired = text::repair_utf8(s);
@@ -306,18 +280,18 @@ std::string notice_text(const Notice& n) {
 std::string notice_markdown(const Notice& n, bool table) {
     std::string out;
     if (!n.title.empty())
-        out += "# " + md_escape(text_line(n.title)) + "\n\n";
+        out += "# " + markdown_escape(text_line(n.title)) + "\n\n";
     if (auto h = heading_line(n); !h.empty())
         out += h + "\n\n";
     for (const auto& [label, note] : note_lines(n))
-        out += "**" + label + ":** " + md_escape(text_line(note)) + "\n\n";
+        out += "**" + label + ":** " + markdown_escape(text_line(note)) + "\n\n";
     if (n.items.empty()) {
         out += "No changes to the text.\n";
     } else if (table) {
         out += "| Where | What |\n| --- | --- |\n";
         for (const auto& item : n.items) {
-            out += "| " + md_escape(text_line(notice::location_text(item.where))) + " | " +
-                   md_escape(text_line(capitalise(item.description))) +
+            out += "| " + markdown_escape(text_line(notice::location_text(item.where))) + " | " +
+                   markdown_escape(text_line(capitalise(item.description))) +
                    (item.major ? "" : " (minor)") + " |\n";
         }
     } else {
@@ -325,15 +299,15 @@ std::string notice_markdown(const Notice& n, bool table) {
             std::string where = notice::location_text(item.where);
             out += "- ";
             if (!where.empty())
-                out += "**" + md_escape(text_line(where)) +
-                       "**: " + md_escape(text_line(item.description));
+                out += "**" + markdown_escape(text_line(where)) +
+                       "**: " + markdown_escape(text_line(item.description));
             else
-                out += md_escape(text_line(capitalise(item.description)));
+                out += markdown_escape(text_line(capitalise(item.description)));
             out += std::string(item.major ? "" : " (minor)") + "\n";
         }
     }
     if (n.minor_omitted)
-        out += "\n_" + md_escape(minor_note(n.minor_omitted)) + "_\n";
+        out += "\n_" + markdown_escape(minor_note(n.minor_omitted)) + "_\n";
     return out;
 }
 

@@ -2,6 +2,7 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <string>
 
 namespace gt_test {
@@ -9,6 +10,9 @@ bool g_single_test = false;
 }
 
 int main(int argc, char* argv[]) {
+    // No test may reach GOV.UK: the Content API is a closed port on loopback unless a test
+    // serves one (tests/test_govuk.cpp).
+    ::setenv("GUIDETRACK_GOVUK_API", "http://127.0.0.1:9/api/content", 0);
     Catch::Session session;
     int rc = session.applyCommandLine(argc, argv);
     if (rc != 0)

@@ -62,8 +62,17 @@ Result<Audit> run(const notice::Notice& computed, std::string_view note);
 enum class Format { text, markdown, json };
 Result<Format> parse_format(std::string_view name); // "text", "md" / "markdown", "json"
 
+// "The publisher's note leaves out 2 of 5 major changes." (and how many of its items found none)
+std::string summary_line(const Audit& a);
+// One line for a notice item ("Paragraph 25: amended the wording ...").
+std::string item_line(const Audit& a, std::size_t item);
+
 std::string render_text(const Audit& a);
-std::string render_markdown(const Audit& a);
+// level: the heading level of the title (1 for `audit --format md`, deeper inside a report).
+std::string render_markdown(const Audit& a, int level = 1);
+// An HTML <section> for the check report: the note's items with their matches, the changes
+// left out and the summary line; everything escaped. level: its heading's level.
+std::string render_html_section(const Audit& a, int level = 3);
 nlohmann::json to_json(const Audit& a);
 std::string render(const Audit& a, Format f);
 

@@ -11,6 +11,7 @@
 // designated safeguarding lead tracks, with GOV.UK addresses, in named groups.
 #pragma once
 
+#include "guidetrack/app/audit.hpp"
 #include "guidetrack/app/fetch_document.hpp"
 #include "guidetrack/fetch/fetch.hpp"
 #include "guidetrack/notice/notice.hpp"
@@ -24,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +35,10 @@ namespace guidetrack::check {
 // ---- The catalogue ----
 
 struct CatalogEntry {
-    store::DocumentInfo info; // id, title, url, format, publisher, origin (no fetch state)
+    // id, title, url, format, publisher, origin (no fetch state); for a GOV.UK publication
+    // ("govuk": its path) also govuk_path and attachment_glob ("attachments"), and the url of its
+    // www.gov.uk page.
+    store::DocumentInfo info;
     std::vector<std::string> groups;
     std::string note;
 };
@@ -83,6 +88,10 @@ struct Outcome {
     std::size_t changes = 0;                    // changed: changes in the diff
     std::string warning;      // recorded, but the new validators could not be saved
     bool gone_before = false; // gone: already reported gone by an earlier run
+    // check --audit, changed: the publisher's change note for the new version against the
+    // notice (add_audits); audit_skipped says why there is none ("no new change note ...").
+    std::optional<audit::Audit> audit;
+    std::string audit_skipped;
 };
 
 // What the caller wants recorded with a new version (the snapshot command's options, or what a
@@ -149,6 +158,13 @@ Summary summarise(const std::vector<Outcome>& outcomes);
 
 // {"schema_version", "result": "unchanged"|"changed"|"failed", "exit_code", "counts", "documents"}
 nlohmann::json to_json(const std::vector<Outcome>& outcomes, const ExitPolicy& policy = {});
+
+// check --audit: audit each changed document's new publisher's note against its notice. A
+// version whose note is empty, or the same as the version before's (re-issued without a new
+// note), gets audit_skipped instead: every change in it is one the publisher did not mention.
+// The documents in not_audited (GOV.UK publication pages: their note is about the attachments,
+// their own changes are the list of documents and of updates) get neither.
+void add_audits(std::vector<Outcome>& outcomes, const std::set<std::string>& not_audited = {});
 
 // ---- Runs in CI (check_ci.cpp) ----
 
