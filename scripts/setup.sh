@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what guidetrack needs to build, test and run on Debian 12. Skips packages already
+# Install what guidetrack needs to build, test and run on Debian 12 (python3: the demo's stand-in
+# for GOV.UK, examples/govuk-publication/serve.py). Skips packages already
 # present; uses sudo when not root. Safe to run again.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   help2man
   zlib1g-dev libqpdf-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
+  python3
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and
 # less for the terminal viewer's tests, qpdf to encrypt PDFs for the hostile-input tests, an SMTP
