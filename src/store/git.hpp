@@ -86,6 +86,9 @@ std::vector<std::string> branch_names_on_disk(const std::filesystem::path& store
 constexpr std::chrono::minutes kLeftoverAge{5};
 void remove_leftover_packs(const std::filesystem::path& store, std::vector<std::string>* removed);
 
+// 4 to 40 lower-case hex digits: what a (short) commit id looks like (validate.cpp).
+bool looks_like_commit_id(std::string_view s);
+
 inline std::string oid_hex(const git_oid& oid) {
     char buf[GIT_OID_HEXSZ + 1];
     git_oid_tostr(buf, sizeof buf, &oid);

@@ -11,6 +11,7 @@
 #include "guidetrack/text/text.hpp"
 #include "store/deltapack.hpp"
 #include "store/git.hpp"
+#include "store/metadata.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,7 +34,6 @@
 namespace guidetrack::store {
 namespace fs = std::filesystem;
 using namespace detail;
-using ojson = nlohmann::ordered_json;
 
 namespace {
 
@@ -47,12 +47,6 @@ std::string now_iso8601() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-bool is_hex(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
-    });
 }
 
 // Words added and removed between two texts, counted as a multiset difference of
@@ -89,206 +83,6 @@ std::string branch_ref(std::string_view id) {
 }
 std::string tag_ref(std::string_view id, std::string_view label) {
     return "refs/tags/" + std::string(id) + "/" + std::string(label);
-}
-
-ojson document_json(const DocumentInfo& d) {
-    ojson j;
-    j["id"] = d.id;
-    j["title"] = d.title;
-    j["url"] = d.url;
-    j["origin"] = d.origin;
-    j["format"] = d.format;
-    j["publisher"] = d.publisher;
-    j["etag"] = d.etag;
-    j["last_modified"] = d.last_modified;
-    // Written only when set, so stores without publications keep their exact bytes.
-    if (!d.govuk_path.empty())
-        j["govuk_path"] = d.govuk_path;
-    if (!d.attachment.empty())
-        j["attachment"] = d.attachment;
-    if (!d.attachment_glob.empty())
-        j["attachment_glob"] = d.attachment_glob;
-    return j;
-}
-
-DocumentInfo document_from_json(const nlohmann::json& j) {
-    DocumentInfo d;
-    auto get = [&](const char* key) {
-        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-    };
-    d.id = get("id");
-    d.title = get("title");
-    d.url = get("url");
-    d.origin = get("origin");
-    d.format = get("format");
-    d.publisher = get("publisher");
-    d.etag = get("etag");
-    d.last_modified = get("last_modified");
-    d.govuk_path = get("govuk_path");
-    d.attachment = get("attachment");
-    d.attachment_glob = get("attachment_glob");
-    return d;
-}
-
-ojson version_json(const VersionInfo& v, std::string_view original_name) {
-    ojson j;
-    j["label"] = v.label;
-    j["date"] = v.date;
-    j["retrieved_at"] = v.retrieved_at;
-    j["source"] = v.source;
-    j["format"] = v.format;
-    j["original"] = original_name;
-    j["size"] = v.size;
-    j["sha256"] = v.sha256;
-    j["words"] = v.words;
-    j["words_added"] = v.words_added;
-    j["words_removed"] = v.words_removed;
-    j["note"] = v.note;
-    // Written only when set (older stores have neither and read as empty).
-    if (!v.publisher_note.empty())
-        j["publisher_note"] = v.publisher_note;
-    if (!v.date_source.empty())
-        j["date_source"] = v.date_source;
-    j["tool_version"] = v.tool_version;
-    return j;
-}
-
-VersionInfo version_from_json(const nlohmann::json& j) {
-    VersionInfo v;
-    auto str = [&](const char* key) {
-        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-    };
-    auto num = [&](const char* key) -> std::uint64_t {
-        return j.contains(key) && j[key].is_number() ? j[key].get<std::uint64_t>() : 0;
-    };
-    v.label = str("label");
-    v.date = str("date");
-    v.retrieved_at = str("retrieved_at");
-    v.source = str("source");
-    v.format = str("format");
-    v.sha256 = str("sha256");
-    v.note = str("note");
-    v.publisher_note = str("publisher_note");
-    v.date_source = str("date_source");
-    v.tool_version = str("tool_version");
-    v.size = num("size");
-    v.words = num("words");
-    v.words_added = num("words_added");
-    v.words_removed = num("words_removed");
-    return v;
-}
-
-std::string json_text(const ojson& j) {
-    return j.dump(2) + "\n";
-}
-
-std::string one_line(std::string s) {
-    for (char& c : s)
-        if (c == '\n' || c == '\r')
-            c = ' ';
-    return s;
-}
-
-// Messages name the commit kind through trailers, which is how the history is read back. A
-// version commit also carries its metadata as trailers (the same fields as its version.json), so
-// `log` and `list` read commits only; commits written before the Word-count trailer existed are
-// read from their version.json.
-struct Trailers {
-    std::string version;
-    bool technical = false;
-    bool complete = false; // every VersionInfo field is in the message (Word-count present)
-    VersionInfo info;      // label, dates, source, format, size, sha256, words, note, tool
-    std::size_t count = 0; // Version-count: versions up to and including this one (0: unknown)
-};
-
-std::uint64_t to_u64(std::string_view s) {
-    std::uint64_t n = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            break;
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return n;
-}
-
-Trailers read_trailers(const git_commit* commit) {
-    Trailers t;
-    const char* msg = git_commit_message(commit);
-    if (!msg)
-        return t;
-    git_message_trailer_array arr{};
-    if (git_message_trailers(&arr, msg) < 0)
-        return t;
-    bool has_words = false;
-    for (std::size_t i = 0; i < arr.count; ++i) {
-        std::string_view key = arr.trailers[i].key;
-        std::string_view value = arr.trailers[i].value;
-        if (key == "Version")
-            t.version = value;
-        else if (key == "Technical-upgrade")
-            t.technical = value == "yes";
-        else if (key == "Date")
-            t.info.date = value;
-        else if (key == "Date-source")
-            t.info.date_source = value;
-        else if (key == "Retrieved-at")
-            t.info.retrieved_at = value;
-        else if (key == "Source")
-            t.info.source = value;
-        else if (key == "Format")
-            t.info.format = value;
-        else if (key == "Size")
-            t.info.size = to_u64(value);
-        else if (key == "SHA-256")
-            t.info.sha256 = value;
-        else if (key == "Tool-version")
-            t.info.tool_version = value;
-        else if (key == "Version-count")
-            t.count = to_u64(value);
-        else if (key == "Word-count") {
-            t.info.words = to_u64(value);
-            has_words = true;
-        } else if (key == "Words") { // "+12 -3"
-            std::size_t minus = value.find(" -");
-            if (value.size() > 1 && value[0] == '+')
-                t.info.words_added = to_u64(value.substr(1));
-            if (minus != std::string_view::npos)
-                t.info.words_removed = to_u64(value.substr(minus + 2));
-        }
-    }
-    git_message_trailer_array_free(&arr);
-    t.info.label = t.version;
-    if (has_words && !t.version.empty()) {
-        // The note is the paragraph(s) between the subject and the trailers.
-        std::string_view m(msg);
-        std::string marker = "\n\nDocument: ";
-        std::size_t subject_end = m.find("\n\n");
-        std::size_t trailers_at = m.rfind(marker);
-        if (subject_end != std::string_view::npos && trailers_at != std::string_view::npos) {
-            if (trailers_at > subject_end)
-                t.info.note = std::string(m.substr(subject_end + 2, trailers_at - subject_end - 2));
-            t.complete = true;
-        }
-    }
-    return t;
-}
-
-// The trailers that make a version commit readable without its version.json: the word count and
-// the version's number. Left out (so readers fall back to version.json) when a field would not
-// survive the trip through a trailer: an empty or multi-line source, padding spaces.
-std::string version_count_trailers(const VersionInfo& v, std::size_t number) {
-    auto one_line_exact = [](const std::string& s) {
-        return !s.empty() && s.find_first_of("\r\n") == std::string::npos &&
-               !std::isspace(static_cast<unsigned char>(s.front())) &&
-               !std::isspace(static_cast<unsigned char>(s.back()));
-    };
-    std::string out = "Version-count: " + std::to_string(number) + "\n";
-    if (one_line_exact(v.source) && one_line_exact(v.retrieved_at) &&
-        (v.date.empty() || one_line_exact(v.date)) && one_line_exact(v.format) &&
-        one_line_exact(v.tool_version) && v.label.find_first_of("\r\n") == std::string::npos &&
-        v.publisher_note.empty()) // its paragraph is not part of the note: read version.json
-        out += "Word-count: " + std::to_string(v.words) + "\n";
-    return out;
 }
 
 // A ref lock file left by a writer that was killed (SIGKILL, power loss) would make every later
@@ -332,70 +126,6 @@ void backoff(int attempt) {
 }
 
 } // namespace
-
-Result<void> validate_date(std::string_view date) {
-    auto bad = [&] {
-        return input_error("invalid date '" + std::string(date) + "' (expected YYYY-MM-DD)");
-    };
-    if (date.size() != 10 || date[4] != '-' || date[7] != '-')
-        return bad();
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (!std::isdigit(static_cast<unsigned char>(date[i])))
-            return bad();
-    int y = std::stoi(std::string(date.substr(0, 4)));
-    int m = std::stoi(std::string(date.substr(5, 2)));
-    int d = std::stoi(std::string(date.substr(8, 2)));
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return bad();
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap)
-        return bad();
-    return {};
-}
-
-Result<void> validate_id(std::string_view id) {
-    auto bad = [&](const std::string& why) {
-        return input_error("invalid document ID '" + text::repair_utf8(id) + "': " + why);
-    };
-    if (id.empty())
-        return bad("empty");
-    if (id.size() > 64)
-        return bad("longer than 64 characters");
-    if (id.front() == '-')
-        return bad("starts with '-'");
-    for (char c : id)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return bad("use lowercase letters, digits and hyphens only");
-    return {};
-}
-
-Result<void> validate_label(std::string_view label) {
-    auto bad = [&](const std::string& why) {
-        return input_error("invalid version label '" + text::repair_utf8(label) + "': " + why);
-    };
-    if (label.empty())
-        return bad("empty");
-    if (label.size() > 64)
-        return bad("longer than 64 characters");
-    if (label.front() == '-' || label.front() == '.')
-        return bad("starts with '-' or '.'");
-    if (label.back() == '.')
-        return bad("ends with '.'");
-    if (label.find("..") != std::string_view::npos)
-        return bad("contains '..'");
-    if (label.size() >= 5 && label.substr(label.size() - 5) == ".lock")
-        return bad("ends with '.lock'");
-    if (label == "latest")
-        return bad("'latest' is reserved");
-    if (label.size() >= 4 && label.size() <= 40 && is_hex(label))
-        return bad("it looks like a commit id (add a letter outside a-f, e.g. 'v" +
-                   std::string(label) + "')");
-    for (char c : label)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-            return bad("use letters, digits, '.', '_' and '-' only");
-    return {};
-}
 
 std::vector<std::string> detail::branch_names_on_disk(const fs::path& store) {
     std::vector<std::string> out;
@@ -837,7 +567,7 @@ Result<VersionInfo> Store::resolve(std::string_view id, std::string_view selecto
                 break;
             }
     }
-    if ((kinds & kCommit) && b.size() >= 4 && b.size() <= 40 && is_hex(b))
+    if ((kinds & kCommit) && looks_like_commit_id(b))
         for (const auto& v : vs)
             if (v.commit.compare(0, b.size(), b) == 0)
                 add(v, "commit:" + v.commit.substr(0, 12));
@@ -1059,7 +789,6 @@ Result<void> Store::track(const DocumentInfo& info_in) {
         GT_TRY(auto tip, r.tip(info.id));
         TreePtr base;
         CommitPtr parent;
-        std::string subject;
         if (tip) {
             GT_TRY(auto current, r.document_at(info.id, *tip));
             if (current == info)
@@ -1068,19 +797,12 @@ Result<void> Store::track(const DocumentInfo& info_in) {
             GT_TRY(auto t, r.tree(c.get()));
             parent = std::move(c);
             base = std::move(t);
-            subject = info.id + ": update document metadata";
-        } else {
-            subject = info.id + ": track \"" + one_line(info.title) + "\"";
         }
         GT_TRY(auto tb, w.builder(base.get()));
         GT_TRY(auto doc_blob, w.blob(json_text(document_json(info))));
         GT_CHECK(w.put(tb, "document.json", doc_blob));
         GT_TRY(auto tree, w.write_tree(tb));
-        std::string msg = subject + "\n\nTitle: " + one_line(info.title) + "\n";
-        if (!info.url.empty())
-            msg += "Source: " + one_line(info.url) + "\n";
-        msg += "Document: " + info.id + "\n";
-        GT_TRY(auto commit, w.commit(tree, parent.get(), msg));
+        GT_TRY(auto commit, w.commit(tree, parent.get(), document_message(info, tip.has_value())));
         GT_TRY(bool done, w.publish(info.id, commit, tip, "guidetrack: track"));
         if (done)
             return {};
@@ -1152,31 +874,6 @@ Result<Prepared> prepare_version(const SnapshotRequest& req) {
     v.words = model::word_count(*extracted);
     p.original_name = "original." + v.format;
     return p;
-}
-
-// The commit message of a version: subject, note, trailers (read back by read_trailers).
-std::string version_message(const std::string& id, const VersionInfo& v, std::size_t number) {
-    std::string shown_date = !v.date.empty() ? v.date : v.retrieved_at.substr(0, 10);
-    std::string msg = id + ": record version " + v.label + " (" + shown_date + ")\n\n";
-    if (!v.note.empty())
-        msg += v.note + "\n\n";
-    if (!v.publisher_note.empty())
-        msg += "Publisher's note: " + one_line(v.publisher_note) + "\n\n";
-    msg += "Document: " + id + "\nVersion: " + v.label + "\n";
-    if (!v.date.empty())
-        msg += "Date: " + v.date + "\n";
-    if (!v.date_source.empty())
-        msg += "Date-source: " + v.date_source + "\n";
-    msg += "Retrieved-at: " + v.retrieved_at + "\n";
-    msg += "Source: " + one_line(v.source.empty() ? std::string("-") : v.source) + "\n";
-    msg += "Format: " + v.format + "\n";
-    msg += "Size: " + std::to_string(v.size) + "\n";
-    msg += "SHA-256: " + v.sha256 + "\n";
-    msg +=
-        "Words: +" + std::to_string(v.words_added) + " -" + std::to_string(v.words_removed) + "\n";
-    msg += "Tool-version: " + v.tool_version + "\n";
-    msg += version_count_trailers(v, number);
-    return msg;
 }
 
 } // namespace
