@@ -44,3 +44,19 @@ TEST_CASE("display width counts wide characters twice", "[text]") {
     CHECK(display_width("abc") == 3);
     CHECK(display_width("\xE4\xB8\xAD") == 2);
 }
+
+TEST_CASE("words are the runs between ASCII white space", "[text]") {
+    using V = std::vector<std::string_view>;
+    CHECK(guidetrack::text::split_words("") == V{});
+    CHECK(guidetrack::text::split_words("  \t\n ") == V{});
+    CHECK(guidetrack::text::split_words("Page 26,  paragraph\t48:\nwording") ==
+          V{"Page", "26,", "paragraph", "48:", "wording"});
+    // A no-break space is not ASCII white space: normalise() turns it into a space first.
+    CHECK(guidetrack::text::split_words("a\xC2\xA0"
+                                        "b c") == V{"a\xC2\xA0"
+                                                    "b",
+                                                    "c"});
+    CHECK(guidetrack::text::count_words("Page 26,  paragraph\t48:\nwording") == 5);
+    CHECK(guidetrack::text::count_words(" one ") == 1);
+    CHECK(guidetrack::text::count_words("") == 0);
+}

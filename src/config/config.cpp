@@ -1,5 +1,6 @@
 // The configuration file (TOML, read with toml++, which stays private to this file).
 #include "guidetrack/config/config.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <toml++/toml.h>
 
@@ -134,10 +135,7 @@ std::string url_scheme(std::string_view url) {
     auto colon = url.find("://");
     if (colon == std::string_view::npos)
         return "";
-    std::string s(url.substr(0, colon));
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+    return text::ascii_lower(url.substr(0, colon));
 }
 
 bool valid_env_name(std::string_view s) {

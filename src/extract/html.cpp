@@ -36,18 +36,11 @@ using model::Document;
 
 constexpr const char* kBaseUrl = "https://www.gov.uk/";
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // ---- Encoding ---------------------------------------------------------------------------------
 
 // The charset declared in a <meta> tag within the first 8 KiB ("" if none).
 std::string declared_charset(std::string_view bytes) {
-    std::string head = lower(bytes.substr(0, 8192));
+    std::string head = text::ascii_lower(bytes.substr(0, 8192));
     std::size_t pos = 0;
     while ((pos = head.find("<meta", pos)) != std::string::npos) {
         std::size_t end = head.find('>', pos);
@@ -261,7 +254,7 @@ bool is_chrome(const xmlNode* node) {
     for (const std::string& c : classes(node))
         if (is_chrome_class(c))
             return true;
-    std::string id = lower(attribute(node, "id"));
+    std::string id = text::ascii_lower(attribute(node, "id"));
     if (id.find("cookie") != std::string::npos || id == "global-header" || id == "footer" ||
         id == "skiplink-container")
         return true;
@@ -316,7 +309,7 @@ std::string resolve(const std::string& href) {
     std::string h(text::normalise_lossy(href));
     if (h.empty() || h.front() == '#')
         return {}; // in-page anchors: navigation, and their ids churn
-    std::string scheme = lower(h.substr(0, 11));
+    std::string scheme = text::ascii_lower(h.substr(0, 11));
     if (scheme.starts_with("javascript:"))
         return {};
     xmlChar* uri = xmlBuildURI(reinterpret_cast<const xmlChar*>(h.c_str()),
@@ -414,7 +407,7 @@ class Walker {
         }
         if (node->type != XML_ELEMENT_NODE || !node->name)
             return false;
-        std::string tag = lower(reinterpret_cast<const char*>(node->name));
+        std::string tag = text::ascii_lower(reinterpret_cast<const char*>(node->name));
         if (is_dropped_tag(tag) || is_chrome(node))
             return false;
         if (tag == "br") {
@@ -490,7 +483,8 @@ class Walker {
         if (contexts_.size() > 1 && top().owner == node) {
             emit(top());
             contexts_.pop_back();
-        } else if (!top().row && is_block_tag(lower(reinterpret_cast<const char*>(node->name)))) {
+        } else if (!top().row &&
+                   is_block_tag(text::ascii_lower(reinterpret_cast<const char*>(node->name)))) {
             flush();
         }
     }

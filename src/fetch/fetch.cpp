@@ -1,4 +1,5 @@
 #include "guidetrack/fetch/fetch.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <curl/curl.h>
 
@@ -15,21 +16,6 @@ namespace {
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
 }
 
 std::string human_bytes(std::uint64_t n) {
@@ -73,7 +59,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     std::string_view line(data, n);
     if (line.substr(0, 5) == "HTTP/") {
         // A new response (after a redirect or a 100 Continue): forget the previous one's headers.
-        t->status_line = std::string(trim(line));
+        t->status_line = std::string(text::trim(line));
         t->content_type.clear();
         t->etag.clear();
         t->last_modified.clear();
@@ -83,10 +69,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
         return n;
-    std::string name = lower(trim(line.substr(0, colon)));
-    std::string value(trim(line.substr(colon + 1)));
+    std::string name = text::ascii_lower(text::trim(line.substr(0, colon)));
+    std::string value(text::trim(line.substr(colon + 1)));
     if (name == "content-type")
-        t->content_type = lower(trim(std::string_view(value).substr(0, value.find(';'))));
+        t->content_type =
+            text::ascii_lower(text::trim(std::string_view(value).substr(0, value.find(';'))));
     else if (name == "etag")
         t->etag = value;
     else if (name == "last-modified")
@@ -101,7 +88,7 @@ std::string status_text(long code, const std::string& status_line) {
     if (first != std::string::npos) {
         auto second = status_line.find(' ', first + 1);
         if (second != std::string::npos) {
-            std::string_view reason = trim(std::string_view(status_line).substr(second + 1));
+            std::string_view reason = text::trim(std::string_view(status_line).substr(second + 1));
             if (!reason.empty())
                 out += " " + std::string(reason);
         }
@@ -277,7 +264,7 @@ Result<void> validate_url(std::string_view url) {
     if (sep == std::string_view::npos || sep == 0)
         return input_error("not an absolute URL: '" + std::string(url) +
                            "' (expected http:// or https://)");
-    std::string scheme = lower(url.substr(0, sep));
+    std::string scheme = text::ascii_lower(url.substr(0, sep));
     if (scheme != "http" && scheme != "https")
         return input_error("refused URL scheme '" + scheme + "' in '" + std::string(url) +
                            "': only http and https are fetched");

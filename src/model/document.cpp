@@ -1,4 +1,5 @@
 #include "guidetrack/model/document.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -353,15 +354,8 @@ std::string plain_text(const Document& doc) {
 
 std::size_t word_count(const Document& doc) {
     std::size_t words = 0;
-    for (const Block& block : doc.blocks) {
-        bool in_word = false;
-        for (char c : block.text) {
-            bool space = c == ' ';
-            if (!space && !in_word)
-                ++words;
-            in_word = !space;
-        }
-    }
+    for (const Block& block : doc.blocks)
+        words += text::count_words(block.text);
     return words;
 }
 

@@ -20,22 +20,12 @@ std::string trim(std::string_view s) {
 }
 
 std::vector<std::string> split_words(std::string_view s) {
-    std::vector<std::string> words;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && s[i] == ' ')
-            ++i;
-        std::size_t start = i;
-        while (i < s.size() && s[i] != ' ')
-            ++i;
-        if (i > start)
-            words.emplace_back(s.substr(start, i - start));
-    }
-    return words;
+    auto words = text::split_words(s);
+    return {words.begin(), words.end()};
 }
 
 std::size_t count_words(std::string_view s) {
-    return split_words(s).size();
+    return text::count_words(s);
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {

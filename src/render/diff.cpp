@@ -307,18 +307,6 @@ void write_wrapped(std::ostream& out, const std::vector<Word>& words, const Diff
     }
 }
 
-std::size_t count_words(std::string_view s) {
-    std::size_t n = 0;
-    bool in = false;
-    for (char c : s) {
-        bool word = c != ' ';
-        if (word && !in)
-            ++n;
-        in = word;
-    }
-    return n;
-}
-
 // Byte offset where the last n words of s begin (s has more than n words).
 std::size_t tail_start(std::string_view s, std::size_t n) {
     std::size_t seen = 0;
@@ -467,7 +455,7 @@ std::vector<Word> edit_words(const std::vector<diff::WordEdit>& edits, const Dif
         std::size_t head = 0, tail = t.size();
         if (style.context_words) {
             const std::size_t n = *style.context_words;
-            std::size_t words = count_words(t);
+            std::size_t words = text::count_words(t);
             if (first) {
                 if (words > n)
                     tail = n == 0 ? t.size() : tail_start(t, n);
@@ -503,7 +491,7 @@ std::vector<Word> edit_words(const std::vector<diff::WordEdit>& edits, const Dif
         }
         if (head > 0)
             b.text(t.substr(0, head), Style::plain);
-        if (head < tail && count_words(t.substr(head, tail - head)) > 0)
+        if (head < tail && text::count_words(t.substr(head, tail - head)) > 0)
             b.ellipsis();
         // Keep the space before a change that follows directly.
         if (tail < t.size())
@@ -526,13 +514,13 @@ std::vector<Word> excerpt(std::string_view s, const DiffStyle& style) {
     std::size_t end = s.size();
     if (style.context_words) {
         std::size_t limit = 3 * *style.context_words;
-        if (count_words(s) > limit)
+        if (text::count_words(s) > limit)
             end = head_end(s, limit);
     } else {
         end = trail_end(s, 2 * context_budget(style));
     }
     b.text(s.substr(0, end), Style::plain);
-    if (end < s.size() && count_words(s.substr(end)) > 0)
+    if (end < s.size() && text::count_words(s.substr(end)) > 0)
         b.ellipsis();
     return b.take();
 }

@@ -54,13 +54,12 @@ std::string html_escape(std::string_view s) {
 }
 
 bool is_safe_href(std::string_view url) {
-    std::string lower;
     for (char c : url) {
         auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\')
             return false;
-        lower.push_back(static_cast<char>(std::tolower(u)));
     }
+    std::string lower = text::ascii_lower(url);
     auto starts = [&](std::string_view p) { return lower.rfind(p, 0) == 0; };
     std::size_t scheme = starts("https://") ? 8 : starts("http://") ? 7 : 0;
     return scheme != 0 && lower.size() > scheme;

@@ -53,21 +53,10 @@ std::string now_iso8601() {
 // whitespace-separated words: cheap, order-blind, good enough for a log line.
 std::pair<std::size_t, std::size_t> word_delta(std::string_view before, std::string_view after) {
     std::unordered_map<std::string_view, long> counts;
-    auto each_word = [](std::string_view s, auto&& fn) {
-        std::size_t i = 0;
-        while (i < s.size()) {
-            while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
-                ++i;
-            std::size_t j = i;
-            while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])))
-                ++j;
-            if (j > i)
-                fn(s.substr(i, j - i));
-            i = j;
-        }
-    };
-    each_word(after, [&](std::string_view w) { ++counts[w]; });
-    each_word(before, [&](std::string_view w) { --counts[w]; });
+    for (std::string_view w : text::split_words(after))
+        ++counts[w];
+    for (std::string_view w : text::split_words(before))
+        --counts[w];
     std::size_t added = 0, removed = 0;
     for (const auto& [w, n] : counts) {
         if (n > 0)

@@ -346,6 +346,38 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+namespace {
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+} // namespace
+
+std::vector<std::string_view> split_words(std::string_view s) {
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && is_ascii_space(s[i]))
+            ++i;
+        std::size_t start = i;
+        while (i < s.size() && !is_ascii_space(s[i]))
+            ++i;
+        if (i > start)
+            words.push_back(s.substr(start, i - start));
+    }
+    return words;
+}
+
+std::size_t count_words(std::string_view s) {
+    std::size_t n = 0;
+    bool in_word = false;
+    for (char c : s) {
+        bool word = !is_ascii_space(c);
+        n += word && !in_word ? 1 : 0;
+        in_word = word;
+    }
+    return n;
+}
+
 std::string_view trim(std::string_view s) {
     constexpr std::string_view space = " \t\r\n\f\v";
     auto b = s.find_first_not_of(space);

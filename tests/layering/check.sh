@@ -9,7 +9,7 @@ cd "$src" || exit 2
 
 # module -> the modules whose headers it may include (besides its own, result.hpp, exit_codes.hpp)
 declare -A allowed=(
-    [model]=""
+    [model]="text"
     [text]=""
     [extract]="model text"
     [store]="model text"

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace guidetrack::text {
 
@@ -42,6 +43,12 @@ std::string ascii_lower(std::string_view s);
 
 // s without leading and trailing ASCII white space (space, tab, CR, LF, FF, VT).
 std::string_view trim(std::string_view s);
+
+// The words of s: the runs of bytes between ASCII white space (space, tab, CR, LF, FF, VT). This
+// is what "word" means everywhere (word counts, log's +added -removed, the notice's word rules);
+// in normalised text the separators are single spaces.
+std::vector<std::string_view> split_words(std::string_view s);
+std::size_t count_words(std::string_view s);
 
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
