@@ -15,15 +15,7 @@ namespace {
 
 constexpr const char* kTagPrefix = "tag:guidetrack,2024:";
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i)
-            out += sep;
-        out += parts[i];
-    }
-    return out;
-}
+using text::join;
 
 std::string entry_title(const store::DocumentInfo& doc, const store::VersionInfo& v,
                         const notice::Notice& n) {

@@ -1,4 +1,5 @@
 #include "guidetrack/app/publications.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,12 +14,7 @@ namespace {
 
 namespace govuk = fetch::govuk;
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (const auto& s : v)
-        out += (out.empty() ? "" : sep) + s;
-    return out;
-}
+using text::join;
 
 bool title_matches(const std::string& glob, const govuk::Attachment& a) {
     if (glob.empty())

@@ -77,7 +77,7 @@ std::vector<std::string> split_words(std::string_view s);
 
 std::size_t count_words(std::string_view s);
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep);
+using text::join;
 
 std::string quoted(std::string_view s);
 

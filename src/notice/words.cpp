@@ -28,16 +28,6 @@ std::size_t count_words(std::string_view s) {
     return text::count_words(s);
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i)
-            out += sep;
-        out += parts[i];
-    }
-    return out;
-}
-
 std::string quoted(std::string_view s) {
     return "\"" + std::string(s) + "\"";
 }

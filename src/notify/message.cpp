@@ -1,6 +1,7 @@
 // What a notification says: filtering a change for a target, the subject, the texts (from the
 // notice renderers) and the Slack and Teams payloads.
 #include "guidetrack/notify/notify.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/render/notice.hpp"
@@ -41,12 +42,7 @@ std::vector<std::string> all_sections(const std::vector<Change>& changes) {
     return out;
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (const auto& s : v)
-        out += (out.empty() ? "" : sep) + s;
-    return out;
-}
+using text::join;
 
 // One line, for headers and chat titles: control characters become spaces.
 std::string one_line(std::string s) {

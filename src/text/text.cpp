@@ -378,6 +378,16 @@ std::size_t count_words(std::string_view s) {
     return n;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i)
+            out += sep;
+        out += parts[i];
+    }
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     constexpr std::string_view space = " \t\r\n\f\v";
     auto b = s.find_first_not_of(space);

@@ -50,6 +50,9 @@ std::string_view trim(std::string_view s);
 std::vector<std::string_view> split_words(std::string_view s);
 std::size_t count_words(std::string_view s);
 
+// The parts with sep between each two.
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
 
