@@ -2,6 +2,7 @@
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/feed.hpp"
 #include "guidetrack/store/state.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,15 +26,6 @@ bool is_gone(const Outcome& o) {
             return true;
     }
     return false;
-}
-
-std::string now_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 std::string cell(std::string s) {
@@ -69,7 +61,8 @@ Result<void> mark_gone(store::Store& store, std::vector<Outcome>& outcomes) {
                 o.previous = *latest;
             o.gone_before = gone.contains(o.id);
             if (!o.gone_before)
-                gone[o.id] = json{{"since", now_utc()}, {"url", o.url}, {"reason", o.reason}};
+                gone[o.id] =
+                    json{{"since", text::utc_now_iso8601()}, {"url", o.url}, {"reason", o.reason}};
         } else if (o.status == Status::unchanged || o.status == Status::changed ||
                    o.status == Status::first) {
             gone.erase(o.id);

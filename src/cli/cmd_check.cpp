@@ -21,6 +21,7 @@
 #include "guidetrack/notify/notify.hpp"
 #include "guidetrack/render/notice.hpp"
 #include "guidetrack/store/store.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -105,15 +106,6 @@ Result<void> append_step_summary(const std::string& path, const std::string& tex
     if (!out)
         return runtime_error("cannot write the step summary '" + path + "'");
     return {};
-}
-
-std::string now_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -273,8 +265,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
 
     // Reports and feeds are written whatever happened, so a failed fetch still publishes them.
     if (!opts.report.empty())
-        GT_CHECK(write_file_atomically(opts.report,
-                                       check::render_report(outcomes, report_format, now_utc())));
+        GT_CHECK(write_file_atomically(
+            opts.report, check::render_report(outcomes, report_format, text::utc_now_iso8601())));
     if (!opts.feed.empty()) {
         GT_TRY(auto atom, check::store_feed(store, opts.feed_url));
         GT_CHECK(write_file_atomically(opts.feed, atom, store.path().string()));

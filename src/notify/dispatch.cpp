@@ -4,6 +4,7 @@
 #include "guidetrack/diff/diff.hpp"
 #include "guidetrack/notify/notify.hpp"
 #include "guidetrack/store/state.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <array>
 #include <ctime>
@@ -20,15 +21,6 @@ struct Pending {
     std::vector<std::array<std::string, 3>> changes; // id, old commit, new commit
     std::string error, since;
 };
-
-std::string now_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 Result<std::vector<Pending>> load_pending(const store::Store& store) {
     GT_TRY(auto text, store::read_state(store, kPendingFile));
@@ -80,7 +72,7 @@ Pending pending_of(const std::string& target, const std::vector<Change>& changes
     Pending p;
     p.target = target;
     p.error = error;
-    p.since = now_utc();
+    p.since = text::utc_now_iso8601();
     for (const auto& c : changes)
         p.changes.push_back({c.id, c.old_commit, c.new_commit});
     return p;

@@ -40,15 +40,6 @@ namespace {
 constexpr const char* kStoreConfigKey = "guidetrack.store";
 constexpr int kMaxAttempts = 200;
 
-std::string now_iso8601() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 // Words added and removed between two texts, counted as a multiset difference of
 // whitespace-separated words: cheap, order-blind, good enough for a log line.
 std::pair<std::size_t, std::size_t> word_delta(std::string_view before, std::string_view after) {
@@ -851,7 +842,7 @@ Result<Prepared> prepare_version(const SnapshotRequest& req) {
     p.plain = model::plain_text(*extracted);
     VersionInfo& v = p.v;
     v.date = req.date;
-    v.retrieved_at = req.retrieved_at.empty() ? now_iso8601() : req.retrieved_at;
+    v.retrieved_at = req.retrieved_at.empty() ? text::utc_now_iso8601() : req.retrieved_at;
     v.sha256 = text::sha256_hex(req.original);
     v.source = req.source;
     v.format = req.format;

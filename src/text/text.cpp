@@ -1,5 +1,6 @@
 #include "guidetrack/text/text.hpp"
 
+#include <ctime>
 #include <openssl/evp.h>
 #include <utf8proc.h>
 
@@ -386,6 +387,15 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
         out += parts[i];
     }
     return out;
+}
+
+std::string utc_now_iso8601() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 std::string_view trim(std::string_view s) {

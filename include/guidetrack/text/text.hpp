@@ -53,6 +53,10 @@ std::size_t count_words(std::string_view s);
 // The parts with sep between each two.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// Now, in UTC, as ISO 8601 to the second: "2026-12-03T09:40:03Z" (retrieval times, report and
+// state timestamps).
+std::string utc_now_iso8601();
+
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
 
