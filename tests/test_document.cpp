@@ -60,9 +60,25 @@ TEST_CASE("stored text is readable Markdown with page markers", "[document]") {
     CHECK(stored.find("<!-- page 1 -->") != std::string::npos);
     CHECK(stored.find("# Chapter 1: Lead safeguarding partners\n") != std::string::npos);
     CHECK(stored.find("\n48. The LSPs for safeguarding partners are set.\n") != std::string::npos);
-    CHECK(stored.find("\\12. looks numbered") != std::string::npos);
+    // A text that would read as a numbered paragraph is escaped the CommonMark way.
+    CHECK(stored.find("\n12\\. looks numbered") != std::string::npos);
+    CHECK(stored.find("\n\\# not a heading") != std::string::npos);
     CHECK(stored.find("[^12]: A footnote \\[with\\] brackets.") != std::string::npos);
     CHECK(stored.find("  - 3. \\- nested item") != std::string::npos);
+}
+
+TEST_CASE("stored text in the earlier spelling (\\12. for 12\\.) still reads", "[document]") {
+    auto old_form = parse_stored_text("\\12. looks numbered but is not\n\n- \\1. Set the "
+                                      "direction\n");
+    REQUIRE(old_form.ok());
+    REQUIRE(old_form->blocks.size() == 2);
+    CHECK(old_form->blocks[0].text == "12. looks numbered but is not");
+    CHECK(old_form->blocks[0].number.empty());
+    CHECK(old_form->blocks[1].text == "1. Set the direction");
+    auto new_form = parse_stored_text("12\\. looks numbered but is not\n\n- 1\\. Set the "
+                                      "direction\n");
+    REQUIRE(new_form.ok());
+    CHECK(*new_form == *old_form);
 }
 
 TEST_CASE("sections follow the heading levels", "[document]") {

@@ -87,6 +87,16 @@ TEST_CASE("sample v1: emphasis markers go, the words stay", "[extract][markdown]
     CHECK(p15->section.back() == "Glossary");
 }
 
+TEST_CASE("Markdown emphasis: only runs that open and close are markup", "[extract][markdown]") {
+    auto doc = md("**Bold** and _light_ words, 2 * 3, snake_case_name, file_*.pdf\n\n"
+                  "| Day | What |\n| --- | --- |\n| 3 | Half a day on-site visit* |\n\n"
+                  "*Only this* is emphasis, not the star in visit*\n");
+    REQUIRE(doc.blocks.size() == 4);
+    CHECK(doc.blocks[0].text == "Bold and light words, 2 * 3, snake_case_name, file_*.pdf");
+    CHECK(doc.blocks[2].text == "3 | Half a day on-site visit*");
+    CHECK(doc.blocks[3].text == "Only this is emphasis, not the star in visit*");
+}
+
 TEST_CASE("sample versions differ exactly where versions.tsv says", "[extract][markdown]") {
     model::Document v1 = sample("v1.md");
     model::Document v2 = sample("v2.md");

@@ -158,6 +158,9 @@ class InlineParser {
         return i + run; // no closing run: the backticks are dropped as markup
     }
 
+    // A run of '*' or '_' is markup (dropped) only when it opens emphasis that a later run closes,
+    // or closes one opened before, as in CommonMark: "visit*" at the end of a cell, "2 * 3" and
+    // snake_case keep their characters.
     std::size_t emphasis(std::string_view s, std::size_t i, std::string& buf) {
         char c = s[i];
         std::size_t run = 0;
@@ -167,15 +170,18 @@ class InlineParser {
         char next = i + run < s.size() ? s[i + run] : ' ';
         bool prev_space = is_space(prev) || prev == '\n';
         bool next_space = is_space(next) || next == '\n';
-        bool markup;
-        if (prev_space && next_space)
-            markup = false; // "2 * 3", a lone "_"
-        else if (c == '_')
-            markup = !(is_word(prev) && is_word(next)); // snake_case stays
-        else
-            markup = prev_space || next_space || is_ascii_punct(prev) || is_ascii_punct(next);
-        if (!markup)
-            buf.append(s.substr(i, run));
+        bool can_open = !next_space && (c == '*' || !is_word(prev));
+        bool can_close = !prev_space && (c == '*' || !is_word(next));
+        int& open = c == '*' ? open_stars_ : open_underscores_;
+        if (can_close && open > 0) {
+            --open;
+            return i + run;
+        }
+        if (can_open && s.find(c, i + run) != std::string_view::npos) {
+            ++open;
+            return i + run;
+        }
+        buf.append(s.substr(i, run));
         return i + run;
     }
 
@@ -325,6 +331,7 @@ class InlineParser {
 
     const References& refs_;
     TextBuilder& out_;
+    int open_stars_ = 0, open_underscores_ = 0; // emphasis runs opened and not yet closed
 };
 
 } // namespace

@@ -112,9 +112,15 @@ std::string write_content(const Block& block) {
         escape_inline(out, block.footnote_refs[ref++].mark);
         out += "]";
     }
-    if (needs_leading_escape(block.text) &&
-        (block.footnote_refs.empty() || block.footnote_refs.front().offset > 0))
-        out.insert(out.begin(), '\\');
+    // A block whose text would read as markup at the start of a line is escaped there, the
+    // CommonMark way: "12\\. looks numbered", "\\# not a heading". (Stores written before wrote
+    // "\\12. ..."; the reader takes both.) Text behind a link or a footnote reference at its start
+    // needs nothing: the line starts with "[".
+    if (!out.empty() && !block.text.empty() && out.front() == block.text.front() &&
+        needs_leading_escape(block.text)) {
+        std::size_t dot = number_prefix(block.text);
+        out.insert(out.begin() + static_cast<std::ptrdiff_t>(dot), '\\');
+    }
     return out;
 }
 

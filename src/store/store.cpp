@@ -893,9 +893,14 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         }
         std::string previous_plain;
         if (!latest.empty()) {
-            // Same bytes, or same text: nothing new to record.
+            // Same bytes, or same text: nothing new to record. The same document written in an
+            // older stored-text spelling ("\\12." for "12\\.") is the same text too.
             GT_TRY(auto prev, r.text_of(*tip, latest.front()));
-            if (latest.front().sha256 == v.sha256 || prev == text)
+            auto same_document = [&] {
+                auto parsed = model::parse_stored_text(prev);
+                return parsed.ok() && *parsed == req.document;
+            };
+            if (latest.front().sha256 == v.sha256 || prev == text || same_document())
                 return SnapshotResult{SnapshotStatus::unchanged, latest.front()};
             // Count words on plain text, as model::word_count does, not on the markup.
             auto prev_doc = model::parse_stored_text(prev);
