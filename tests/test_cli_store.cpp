@@ -1,5 +1,6 @@
 // The store commands (init, track, snapshot, log, show, list, reextract) run in-process, and the
 // built binary for concurrent writers.
+#include "pdfgen.hpp"
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
@@ -250,4 +251,48 @@ TEST_CASE("cli: two processes snapshotting into one store lose nothing", "[cli][
     CHECK(tags.code == 0);
     CHECK(tags.out.find("BAD") == std::string::npos);
     s.fsck();
+}
+
+TEST_CASE("cli: snapshot of another kind of file than the tracked one", "[cli][store]") {
+    StoreCli s;
+    REQUIRE(s.run({"track", "doc", "--title", "Doc", "--input-format", "pdf"}).code == 0);
+    pdfgen::Flow f("Doc");
+    f.heading("Keeping learners safe", 16);
+    f.paragraph("Every school has a designated safeguarding lead.", "1");
+    f.paragraph("12. This line only looks numbered; it stays in the text.");
+    f.paragraph("The review panel meets every month.", "2");
+    std::string pdf = (s.tmp / "doc.pdf").string();
+    gt_test::write_file(pdf, f.pdf());
+    REQUIRE(s.run({"snapshot", "doc", pdf, "--label", "one"}).code == 0);
+
+    // A Markdown file is refused, naming the option that records it anyway.
+    auto r = s.run({"snapshot", "doc", sample_path("v1.md")});
+    CHECK(r.code == 2);
+    CHECK(r.err == "guidetrack: '" + sample_path("v1.md") +
+                       "' is Markdown, not PDF as the document is tracked: give --input-format "
+                       "md to record it anyway\n");
+
+    // Its own stored text is taken, edited or not: the unchanged one records nothing, the edited
+    // one records the edit alone.
+    std::string shown = (s.tmp / "shown.md").string();
+    auto show = s.run({"show", "doc"});
+    REQUIRE(show.code == 0);
+    CHECK(show.out.find("12\\. This line only looks numbered") != std::string::npos);
+    gt_test::write_file(shown, show.out);
+    r = s.run({"snapshot", "doc", shown});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("unchanged") != std::string::npos);
+    std::string edited = show.out;
+    edited.replace(edited.find("every month"), 11, "every week");
+    gt_test::write_file(shown, edited);
+    r = s.run({"snapshot", "doc", shown, "--label", "two"});
+    CHECK(r.code == 0);
+    auto diff = s.run({"diff", "doc", "one", "two", "--no-pager"});
+    CHECK(diff.code == 1);
+    CHECK(diff.out.find("1 change: 1 amended") != std::string::npos);
+
+    // With --input-format, any text is recorded as asked.
+    r = s.run({"snapshot", "doc", sample_path("v1.md"), "--input-format", "md", "--label", "md"});
+    CHECK(r.code == 0);
 }

@@ -3,33 +3,17 @@
 #include "guidetrack/text/text.hpp"
 
 namespace guidetrack::app {
-namespace {
 
-enum class Group { pdf, html, text };
-
-Group group_of(extract::Format f) {
+std::string_view format_family(extract::Format f) {
     switch (f) {
     case extract::Format::pdf:
-        return Group::pdf;
-    case extract::Format::html:
-        return Group::html;
-    default:
-        return Group::text;
-    }
-}
-
-std::string_view group_name(Group g) {
-    switch (g) {
-    case Group::pdf:
         return "PDF";
-    case Group::html:
+    case extract::Format::html:
         return "HTML";
     default:
         return "text";
     }
 }
-
-} // namespace
 
 extract::Format format_from_content_type(std::string_view content_type) {
     std::string ct = text::ascii_lower(text::trim(content_type.substr(0, content_type.find(';'))));
@@ -66,12 +50,12 @@ Result<extract::Format> resolve_format(const fetch::Response& response,
     GT_TRY(extract::Format tracked, extract::parse_format(tracked_format));
     if (tracked == extract::Format::automatic)
         return actual;
-    if (group_of(tracked) != group_of(actual))
-        return runtime_error("expected " + std::string(group_name(group_of(tracked))) +
-                             " but the server sent " + std::string(group_name(group_of(actual))) +
-                             " (" + served + ")");
+    if (format_family(tracked) != format_family(actual))
+        return runtime_error("expected " + std::string(format_family(tracked)) +
+                             " but the server sent " + std::string(format_family(actual)) + " (" +
+                             served + ")");
     // Markdown and plain text are one family: keep what the document is tracked as.
-    return group_of(tracked) == Group::text ? tracked : actual;
+    return format_family(tracked) == "text" ? tracked : actual;
 }
 
 Result<FetchResult> fetch_document(const store::DocumentInfo& doc, const fetch::Options& options) {

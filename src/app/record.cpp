@@ -6,16 +6,48 @@
 
 namespace guidetrack::app {
 
+namespace {
+
+// guidetrack's own stored text (`guidetrack show` output, perhaps edited): what
+// model::write_stored_text writes for what model::parse_stored_text reads from it.
+bool is_stored_text(std::string_view original) {
+    if (original.find("%PDF-") != std::string_view::npos)
+        return false;
+    auto doc = model::parse_stored_text(original);
+    return doc.ok() && !doc->blocks.empty() && model::write_stored_text(*doc) == original;
+}
+
+} // namespace
+
 Result<extract::Format> choose_format(std::string_view requested, std::string_view tracked,
                                       std::string_view original, std::string_view filename) {
     if (!requested.empty() && requested != "auto")
         return extract::parse_format(requested);
-    if (!tracked.empty() && tracked != "auto") {
-        GT_TRY(auto f, extract::parse_format(tracked));
-        if (f != extract::Format::automatic)
-            return f;
-    }
-    return extract::detect_format(original, filename);
+    extract::Format detected = extract::detect_format(original, filename);
+    if (tracked.empty() || tracked == "auto")
+        return detected;
+    GT_TRY(auto f, extract::parse_format(tracked));
+    if (f == extract::Format::automatic || format_family(f) == format_family(detected))
+        return f;
+    // Another kind of file than the document is tracked as: its own stored text is Markdown that
+    // reads back to the same document, so it is taken as that; anything else is refused, naming
+    // the option that records it anyway.
+    if (format_family(f) != "text" && is_stored_text(original))
+        return extract::Format::markdown;
+    auto shown = [](extract::Format x) -> std::string {
+        switch (x) {
+        case extract::Format::markdown:
+            return "Markdown";
+        case extract::Format::text:
+            return "plain text";
+        default:
+            return std::string(format_family(x));
+        }
+    };
+    std::string what = filename.empty() ? "the input" : "'" + std::string(filename) + "'";
+    return input_error(what + " is " + shown(detected) + ", not " + shown(f) +
+                       " as the document is tracked: give --input-format " +
+                       std::string(extract::format_name(detected)) + " to record it anyway");
 }
 
 Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotRequest req) {
@@ -66,8 +98,12 @@ Result<store::ImportResult> import(store::Store& store, std::string_view id,
                 return item;
             std::string what = req.source.empty() ? std::string("input") : "'" + req.source + "'";
             auto format = choose_format(req.format, doc.format, req.original, req.filename);
-            if (!format.ok())
-                return format.error();
+            if (!format.ok()) {
+                if (format.error().kind != ErrorKind::input)
+                    return format.error();
+                skipped->push_back(format.error().message);
+                continue;
+            }
             extract::Options opts;
             opts.format = *format;
             opts.filename = req.filename;

@@ -150,7 +150,9 @@ void setup_snapshot(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--note", opts->note, "A note kept with the version (e.g. the change note)")
         ->type_name("TEXT");
     sub->add_option("--input-format", opts->format,
-                    "Input format: auto (the document's format, else detect), pdf, html, md, txt")
+                    "Input format: auto (the document's format, else detect), pdf, html, md, txt. "
+                    "A file of another kind than the document's format needs it, unless it is "
+                    "guidetrack's own stored text (`show` output)")
         ->type_name("FORMAT");
     add_renamed_option(sub, ctx, "--format", "--input-format", opts->format);
     sub->add_option("--max-size", opts->max_size,

@@ -27,6 +27,10 @@ struct FetchResult {
 // Map a Content-Type to a format: automatic when it says nothing useful (octet-stream, absent).
 extract::Format format_from_content_type(std::string_view content_type);
 
+// A format's family: "PDF", "HTML" or "text" (Markdown and plain text are one family, read by
+// the same rules of paragraphs and numbers). Automatic is "text".
+std::string_view format_family(extract::Format f);
+
 // Decide the format of a fetched body from its content and Content-Type and check it against the
 // tracked format (its name, "" or "auto" for any). A mismatch is a runtime error: "reason".
 Result<extract::Format> resolve_format(const fetch::Response& response,

@@ -5,6 +5,7 @@
 // them to the store. Every command that records (snapshot, check, reextract) goes through them.
 #pragma once
 
+#include "guidetrack/app/fetch_document.hpp"
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/result.hpp"
 #include "guidetrack/store/store.hpp"
@@ -15,7 +16,10 @@
 namespace guidetrack::app {
 
 // The format to extract an original with: `requested` (a format name; empty or "auto" for none),
-// else the document's tracked format, else detected from the bytes and filename.
+// else the document's tracked format, else detected from the bytes and filename. An original of
+// another family than the tracked format (see format_family) is taken as Markdown when it is
+// guidetrack's own stored text (`show` output), and refused otherwise with an input error that
+// names --input-format.
 Result<extract::Format> choose_format(std::string_view requested, std::string_view tracked,
                                       std::string_view original, std::string_view filename);
 
