@@ -1,8 +1,10 @@
 // PDF extraction on small real PDFs written by tests/support/pdfgen: layouts with known
 // structure (running header, page-number footer, headings, numbered paragraphs across a page
 // break, hyphenated line ends, lists, footnotes), and bad input.
+#include "guidetrack/diff/diff.hpp"
 #include "guidetrack/extract/extract.hpp"
 #include "guidetrack/model/document.hpp"
+#include "guidetrack/notice/notice.hpp"
 #include "pdfgen.hpp"
 
 #include <catch2/catch.hpp>
@@ -265,4 +267,61 @@ TEST_CASE("extract_pdf reads two-column tables as rows with wrapped cells") {
           "Paragraph 18 | Early help - amended to reflect the duties which apply to all staff");
     CHECK(doc.blocks[2].kind == BlockKind::table_row);
     CHECK(doc.blocks[2].text == "Paragraph 19 | Abuse and neglect - heading amended");
+}
+
+namespace {
+
+// A one-page guide whose paragraph 12 links "Good practice guidance on working with parents" to
+// uri (a link annotation over those words; the words themselves never change).
+std::string linked_guide(const std::string& uri) {
+    pdfgen::Flow f("Guide");
+    f.heading("Working with parents", 16);
+    f.paragraph("Practitioners should work in partnership with parents and carers.", "11");
+    f.paragraph("See Good practice guidance on working with parents for advice.", "12");
+    std::vector<pdfgen::Page> pages = f.pages();
+    const std::string phrase = "Good practice guidance on working with parents";
+    bool placed = false;
+    for (const pdfgen::Run& r : pages.at(0).runs) {
+        auto at = r.text.find(phrase);
+        if (at == std::string::npos)
+            continue;
+        pdfgen::Link link;
+        link.rect.x = r.x + pdfgen::text_width(r.text.substr(0, at), r.size, r.font);
+        link.rect.w = pdfgen::text_width(phrase, r.size, r.font);
+        link.rect.y = r.y - r.size;
+        link.rect.h = r.size * 1.3;
+        link.uri = uri;
+        pages[0].links.push_back(link);
+        placed = true;
+    }
+    REQUIRE(placed);
+    return pdfgen::write(pages);
+}
+
+} // namespace
+
+TEST_CASE("extract_pdf: a link annotation becomes a link over the words under it; a new target "
+          "under the same words is a 'linked to' change") {
+    using namespace guidetrack;
+    auto old_doc = extract::extract_pdf(linked_guide("https://example.org/parents-guidance-2016"));
+    auto new_doc = extract::extract_pdf(linked_guide("https://example.org/parents-guidance-2021"));
+    REQUIRE(old_doc.ok());
+    REQUIRE(new_doc.ok());
+    const model::Block* p12 = nullptr;
+    for (const auto& b : old_doc->blocks)
+        if (b.number == "12")
+            p12 = &b;
+    REQUIRE(p12);
+    REQUIRE(p12->links.size() == 1);
+    CHECK(p12->links[0].target == "https://example.org/parents-guidance-2016");
+    CHECK(model::link_text(*p12, p12->links[0]) ==
+          "Good practice guidance on working with parents");
+    CHECK(model::plain_text(*old_doc) == model::plain_text(*new_doc)); // the same words
+
+    auto changes = diff::compare(*old_doc, *new_doc);
+    notice::Notice n = notice::build_notice(*old_doc, *new_doc, changes, notice::Versions{});
+    REQUIRE(n.items.size() == 1);
+    CHECK(n.items[0].where.paragraph == "12");
+    CHECK(n.items[0].description ==
+          "linked to the latest version of 'Good practice guidance on working with parents'");
 }

@@ -89,10 +89,8 @@ std::string status_text(long code, const std::string& status_line) {
         auto second = status_line.find(' ', first + 1);
         if (second != std::string::npos) {
             std::string_view reason = text::trim(std::string_view(status_line).substr(second + 1));
-            if (!reason.empty()) { // appended, not "" + string: GCC 12's -Wrestrict (PR105651)
-                out.push_back(' ');
-                out.append(reason);
-            }
+            if (!reason.empty())
+                out += " " + std::string(reason);
         }
     }
     return out;

@@ -29,13 +29,7 @@ std::size_t count_words(std::string_view s) {
 }
 
 std::string quoted(std::string_view s) {
-    // Appended, not "\"" + string: GCC 12's -Wrestrict false positive at -O3 (PR105651).
-    std::string out;
-    out.reserve(s.size() + 2);
-    out.push_back('"');
-    out.append(s);
-    out.push_back('"');
-    return out;
+    return "\"" + std::string(s) + "\"";
 }
 
 std::string letters_key(std::string_view s) {
