@@ -325,3 +325,26 @@ TEST_CASE("extract_pdf: a link annotation becomes a link over the words under it
     CHECK(n.items[0].description ==
           "linked to the latest version of 'Good practice guidance on working with parents'");
 }
+
+TEST_CASE("extract_pdf: a footnote mark followed by punctuation is a reference, the punctuation "
+          "stays text") {
+    pdfgen::Flow f("Guide");
+    f.heading("Harm outside the home", 16);
+    f.paragraph("Children can be harmed in contexts outside of the home ^17, so schools share what "
+                "they know.",
+                "58");
+    f.footnote("17", "See the guidance on extra-familial harm.");
+    auto doc = extract_pdf(f.pdf());
+    REQUIRE(doc.ok());
+    const Block* p58 = nullptr;
+    for (const Block& b : doc->blocks)
+        if (b.number == "58")
+            p58 = &b;
+    REQUIRE(p58);
+    CHECK(p58->text ==
+          "Children can be harmed in contexts outside of the home, so schools share what they "
+          "know.");
+    REQUIRE(p58->footnote_refs.size() == 1);
+    CHECK(p58->footnote_refs[0].mark == "17");
+    CHECK(p58->footnote_refs[0].offset == p58->text.find(','));
+}

@@ -95,6 +95,34 @@ void check_no_furniture(const Document& doc) {
     }
 }
 
+// No footnote number glued to the word it follows ("Authorities20", "home17,"): every mark the
+// document's footnotes carry is a reference, not part of a word.
+void check_no_glued_marks(const Document& doc) {
+    std::set<std::string> marks;
+    for (const Block& b : doc.blocks)
+        if (b.kind == BlockKind::footnote)
+            marks.insert(b.number);
+    static const std::regex glued(R"(.*[A-Za-z]{3}\)?([0-9]{1,3})[.,;:)]*)");
+    std::size_t refs = 0;
+    for (const Block& b : doc.blocks) {
+        refs += b.footnote_refs.size();
+        if (b.kind == BlockKind::footnote)
+            continue;
+        std::size_t start = 0;
+        while (start < b.text.size()) {
+            std::size_t end = b.text.find(' ', start);
+            if (end == std::string::npos)
+                end = b.text.size();
+            std::string word = b.text.substr(start, end - start);
+            std::smatch m;
+            INFO("page " << b.page << ": " << word);
+            CHECK_FALSE((std::regex_match(word, m, glued) && marks.count(m[1].str())));
+            start = end + 1;
+        }
+    }
+    CHECK(refs * 10 >= marks.size() * 9); // nearly every footnote is referenced
+}
+
 } // namespace
 
 TEST_CASE("extract_pdf on Working Together 2023: the four places of the February 2024 update",
@@ -132,6 +160,7 @@ TEST_CASE("extract_pdf on Working Together 2023: the four places of the February
     CHECK(missing * 100 <= total);
 
     check_no_furniture(doc);
+    check_no_glued_marks(doc);
     // Footnotes are blocks of their own, not glued to the paragraph above them.
     const Block* note = containing(doc, "Head of paid service: Local Government and Housing Act");
     REQUIRE(note);
@@ -163,4 +192,5 @@ TEST_CASE("extract_pdf on KCSIE 2024: the paragraphs Annex F names, on their pag
     INFO("missing " << missing << " of " << total);
     CHECK(missing * 100 <= total);
     check_no_furniture(doc);
+    check_no_glued_marks(doc);
 }

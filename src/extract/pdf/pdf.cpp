@@ -141,16 +141,8 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (is_upper(c))
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 bool is_bold_font(std::string_view name) {
-    auto lower = ascii_lower(name);
+    auto lower = text::ascii_lower(name);
     for (std::string_view mark : {"bold", "black", "heavy", "semibold", "demi"})
         if (lower.find(mark) != std::string::npos)
             return true;
@@ -158,7 +150,7 @@ bool is_bold_font(std::string_view name) {
 }
 
 bool is_symbol_font(std::string_view name) {
-    auto lower = ascii_lower(name);
+    auto lower = text::ascii_lower(name);
     return lower.find("symbol") != std::string::npos ||
            lower.find("wingding") != std::string::npos ||
            lower.find("dingbat") != std::string::npos;
@@ -255,7 +247,7 @@ bool is_dotted_label(std::string_view w) {
 
 // "12", "iv", "Page 3", "3 of 10", "- 3 -": what a page number looks like.
 bool looks_like_page_number(std::string_view s) {
-    auto lower = ascii_lower(s);
+    auto lower = text::ascii_lower(s);
     std::string_view rest = lower;
     bool numeral = false;
     std::size_t i = 0;
@@ -402,17 +394,36 @@ bool is_note_mark(std::string_view t) {
 }
 
 // A footnote reference: digits (or *, dagger) after a word, smaller than it and raised above its
-// baseline. Marked on the word; the text pass turns it into a model::FootnoteRef.
+// baseline. Marked on the word; the text pass turns it into a model::FootnoteRef. A mark that
+// shares its box with the punctuation after it ("home" "17,") is split from that punctuation,
+// which stays text.
 void mark_footnote_refs(Page& page) {
     for (Line& l : page.lines)
         for (std::size_t i = 1; i < l.words.size(); ++i) {
-            Word& w = l.words[i];
+            const Word& w = l.words[i];
             const Word& prev = l.words[i - 1];
-            if (prev.note_ref || !is_note_mark(w.text) || w.size > prev.size * 0.85)
+            std::string_view t = w.text;
+            std::size_t keep = t.size();
+            while (keep > 1 &&
+                   std::string_view(",.;:)").find(t[keep - 1]) != std::string_view::npos)
+                --keep;
+            if (prev.note_ref || !is_note_mark(t.substr(0, keep)) || w.size > prev.size * 0.85)
                 continue;
             if (prev.y1 - w.y1 < 0.15 * prev.size || w.x0 - prev.x1 > prev.size)
                 continue;
-            w.note_ref = true;
+            if (keep < t.size()) {
+                Word tail = w;
+                tail.text = std::string(t.substr(keep));
+                tail.x0 = w.x0 +
+                          (w.x1 - w.x0) * static_cast<double>(keep) / static_cast<double>(t.size());
+                Word& mark = l.words[i];
+                mark.text.resize(keep);
+                mark.x1 = tail.x0;
+                mark.space_after = false;
+                l.words.insert(l.words.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                               std::move(tail));
+            }
+            l.words[i].note_ref = true;
         }
 }
 
@@ -942,7 +953,7 @@ std::string strip_punctuation(std::string_view w) {
         ++b;
     while (e > b && !is_letter(w[e - 1]) && !is_digit(w[e - 1]) && !(w[e - 1] & 0x80))
         --e;
-    return ascii_lower(w.substr(b, e - b));
+    return text::ascii_lower(w.substr(b, e - b));
 }
 
 class Hyphenation {
@@ -966,7 +977,7 @@ class Hyphenation {
             return Decision::keep;
         if (!is_lower(tail[0]))
             return Decision::keep;
-        std::string rest = ascii_lower(tail.substr(0, n));
+        std::string rest = text::ascii_lower(tail.substr(0, n));
         bool tail_is_word = n == tail.size() || !is_letter(tail[n]);
         std::string joined = stem + rest, hyphened = stem + "-" + rest;
         bool has_joined = vocabulary_.count(joined) > 0;
