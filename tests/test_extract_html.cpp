@@ -278,3 +278,42 @@ TEST_CASE("HTML: relative, absolute, mailto and script links", "[extract][html]"
     CHECK(b.links[3].target == "https://www.gov.uk/trim");
     CHECK(model::link_text(b, b.links[3]) == "trim");
 }
+
+TEST_CASE("GOV.UK page: the 'Print or save to PDF' help block is dropped, a real sentence in it "
+          "kept",
+          "[extract][html]") {
+    const std::string help =
+        "<h2 id=\"print-or-save-to-pdf\">Print or save to PDF</h2>"
+        "<p>To print this content you can:</p><ul>"
+        "<li>use the \xE2\x80\x98Print this page\xE2\x80\x99 button under the Contents menu</li>"
+        "<li>right-click or secondary click on the page and choose \xE2\x80\x98Print\xE2\x80\x99 "
+        "in the menu</li>"
+        "<li>press Ctrl + P on a Windows keyboard or Command + P on a Mac</li></ul>"
+        "<p>You can also use these options and change the printer destination to save the "
+        "content as a PDF.</p>"
+        "<p>Instructions may vary depending on which internet browser you use, such as Internet "
+        "Explorer or Google Chrome.</p>";
+    auto page = [&](const std::string& extra) {
+        return html("<html><body><main><h1>Inspection handbook</h1>"
+                    "<p>Inspectors will report on what the setting does well.</p>" +
+                    help + extra + "<h2>Annex A</h2><p>Before- and after-school care.</p>" +
+                    "</main></body></html>");
+    };
+    auto texts = [](const model::Document& d) {
+        std::vector<std::string> out;
+        for (const auto& b : d.blocks)
+            out.push_back(b.text);
+        return out;
+    };
+    CHECK(texts(page("")) ==
+          std::vector<std::string>{"Inspection handbook",
+                                   "Inspectors will report on what the setting does well.",
+                                   "Annex A", "Before- and after-school care."});
+    // What the publisher wrote there stays, under its heading.
+    auto kept = page("<p>Printed copies are available from the Ofsted helpline.</p>");
+    CHECK(texts(kept) ==
+          std::vector<std::string>{
+              "Inspection handbook", "Inspectors will report on what the setting does well.",
+              "Print or save to PDF", "Printed copies are available from the Ofsted helpline.",
+              "Annex A", "Before- and after-school care."});
+}

@@ -519,6 +519,46 @@ class Walker {
     int footnote_count_ = 0;
 };
 
+// GOV.UK's help block on HTML publications, the same on every one: a "Print or save to PDF"
+// section saying how to print the page. Its template sentences are dropped (and the heading, when
+// nothing else is left under it); anything a publisher wrote there stays.
+void drop_print_help(Document& doc) {
+    static constexpr std::array<std::string_view, 6> kTemplate = {
+        "to print this content you can",
+        "use the 'print this page' button",
+        "right-click or secondary click on the page and choose 'print'",
+        "press ctrl + p on a windows keyboard or command + p on a mac",
+        "you can also use these options and change the printer destination to save the content",
+        "instructions may vary depending on which internet browser you use",
+    };
+    auto folded = [](const std::string& s) { return text::ascii_lower(text::fold_typography(s)); };
+    std::vector<Block> kept;
+    for (std::size_t i = 0; i < doc.blocks.size(); ++i) {
+        const Block& h = doc.blocks[i];
+        if (h.kind != BlockKind::heading || folded(h.text) != "print or save to pdf") {
+            kept.push_back(h);
+            continue;
+        }
+        std::size_t end = i + 1;
+        while (end < doc.blocks.size() && doc.blocks[end].kind != BlockKind::heading &&
+               doc.blocks[end].kind != BlockKind::footnote)
+            ++end;
+        std::vector<Block> real;
+        for (std::size_t j = i + 1; j < end; ++j) {
+            std::string t = folded(doc.blocks[j].text);
+            bool help = std::any_of(kTemplate.begin(), kTemplate.end(),
+                                    [&](std::string_view p) { return t.starts_with(p); });
+            if (!help)
+                real.push_back(doc.blocks[j]);
+        }
+        if (!real.empty())
+            kept.push_back(h);
+        kept.insert(kept.end(), real.begin(), real.end());
+        i = end - 1;
+    }
+    doc.blocks = std::move(kept);
+}
+
 } // namespace
 
 Result<Document> extract_html(std::string_view bytes) {
@@ -550,6 +590,7 @@ Result<Document> extract_html(std::string_view bytes) {
     if (!root)
         root = html;
     Document result = Walker().run(root);
+    drop_print_help(result);
     return detail::finish_document(std::move(result));
 }
 
