@@ -296,3 +296,14 @@ TEST_CASE("cli: snapshot of another kind of file than the tracked one", "[cli][s
     r = s.run({"snapshot", "doc", sample_path("v1.md"), "--input-format", "md", "--label", "md"});
     CHECK(r.code == 0);
 }
+
+TEST_CASE("cli: --max-size that would overflow is refused, not wrapped to 0", "[cli][store]") {
+    StoreCli s;
+    REQUIRE(s.run({"track", "doc", "--title", "Doc", "--input-format", "md"}).code == 0);
+    // 17179869184G = 2^64 bytes, which wrapped to a limit of 0 bytes.
+    auto r = s.run({"snapshot", "doc", sample_path("v1.md"), "--max-size", "17179869184G"});
+    CHECK(r.code == 2);
+    CHECK(r.err == "guidetrack: invalid size '17179869184G': too large\n");
+    r = s.run({"snapshot", "doc", sample_path("v1.md"), "--max-size", "16G"});
+    CHECK(r.code == 0);
+}

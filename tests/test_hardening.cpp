@@ -299,6 +299,40 @@ std::vector<Row> rows() {
         0, "recorded version"));
     t.back().records = true;
     t.back().max_seconds = 10;
+    // libxml2's attribute check is quadratic: 200,000 attributes ran past 60 s (issue 14, item 9).
+    t.push_back(snap(
+        "one HTML element with 200,000 attributes", "attrs.html",
+        [] {
+            std::string s = "<html><body><main><p";
+            for (int i = 0; i < 200000; ++i)
+                s += " a" + std::to_string(i) + "=\"x\"";
+            return s + ">Hello.</p></main></body></html>";
+        },
+        2, "more than 2000 attributes"));
+    t.back().max_seconds = 10;
+    // Quadratic scans in the inline parser (issue 14, item 9): each bracket, '<' or '&' searched
+    // to the end of the line. Measured before the bounds: 43 s, about 16 s and 16 s.
+    t.push_back(snap(
+        "\"[a](\" 100,000 times on one Markdown line", "links.md",
+        [] {
+            std::string s = "# Links\n\n";
+            for (int i = 0; i < 100000; ++i)
+                s += "[a](";
+            return s + "\n";
+        },
+        0, "recorded version"));
+    t.back().records = true;
+    t.back().max_seconds = 10;
+    t.push_back(snap(
+        "2,000,000 '<' on one Markdown line", "angles.md",
+        [] { return "# Angles\n\n" + std::string(2000000, '<') + "\n"; }, 0, "recorded version"));
+    t.back().records = true;
+    t.back().max_seconds = 10;
+    t.push_back(snap(
+        "2,000,000 '&' on one Markdown line", "amps.md",
+        [] { return "# Amps\n\n" + std::string(2000000, '&') + "\n"; }, 0, "recorded version"));
+    t.back().records = true;
+    t.back().max_seconds = 10;
     t.push_back(snap(
         "100,000 nested Markdown block quotes and lists", "deep.md",
         [] {

@@ -50,6 +50,9 @@ Result<std::size_t> parse_size(const std::string& s) {
         return bad();
     if (n == 0)
         return input_error("--max-size must be more than 0");
+    // 17179869184G is 2^64 bytes: it would wrap to 0.
+    if (n > std::numeric_limits<std::size_t>::max() / mult)
+        return input_error("invalid size '" + s + "': too large");
     return n * mult;
 }
 

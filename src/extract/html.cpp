@@ -130,6 +130,46 @@ Result<std::string> to_utf8(std::string_view bytes) {
     return convert(bytes, "WINDOWS-1252");
 }
 
+// libxml2 compares each attribute of an element with the ones before it, so one element with
+// 200,000 attributes takes minutes. No real page comes near the cap: such an element is refused
+// before parsing, by one linear scan (attributes counted as the words of a tag, outside quotes).
+Result<void> check_attribute_counts(std::string_view s) {
+    constexpr std::size_t kMaxAttributes = 2000;
+    std::size_t i = 0;
+    while ((i = s.find('<', i)) != std::string_view::npos) {
+        std::size_t j = i + 1;
+        if (j < s.size() && (s[j] == '!' || s[j] == '?' || s[j] == '/')) {
+            i = j; // a comment, declaration or end tag: no attributes
+            continue;
+        }
+        std::size_t words = 0;
+        char quote = 0;
+        bool in_word = false;
+        for (; j < s.size(); ++j) {
+            char c = s[j];
+            if (quote) {
+                quote = c == quote ? 0 : quote;
+                continue;
+            }
+            if (c == '>' || c == '<')
+                break;
+            if (c == '"' || c == '\'') {
+                quote = c;
+                continue;
+            }
+            bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+            words += !space && !in_word ? 1 : 0;
+            in_word = !space;
+        }
+        if (words > kMaxAttributes + 1)
+            return input_error("the HTML has an element with more than " +
+                               std::to_string(kMaxAttributes) +
+                               " attributes; no real page has one (refused before parsing)");
+        i = j;
+    }
+    return {};
+}
+
 // Control characters (other than white space) in what claims to be HTML mean binary data.
 Result<void> check_not_binary(std::string_view utf8) {
     std::size_t controls = 0;
@@ -570,6 +610,7 @@ Result<Document> extract_html(std::string_view bytes) {
     GT_TRY(std::string utf8, to_utf8(bytes));
     GT_CHECK(check_not_binary(utf8));
     GT_CHECK(detail::check_utf8(utf8));
+    GT_CHECK(check_attribute_counts(utf8));
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                   HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
     std::unique_ptr<xmlDoc, DocFree> doc(

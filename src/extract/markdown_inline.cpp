@@ -21,7 +21,7 @@ bool is_word(char c) {
 
 // The few named entities that appear in hand-written Markdown, and numeric references.
 std::size_t decode_entity(std::string_view s, std::string& out) {
-    std::size_t semi = s.find(';');
+    std::size_t semi = s.substr(0, 12).find(';'); // entities are short: never scan further
     if (semi == std::string_view::npos || semi > 10)
         return 0;
     std::string_view name = s.substr(1, semi - 1);
@@ -188,7 +188,9 @@ class InlineParser {
     template <class Flush>
     std::size_t autolink_or_tag(std::string_view s, std::size_t i, std::string& buf, Flush flush,
                                 bool allow_links) {
-        std::size_t close = s.find('>', i);
+        // An autolink or a tag is short: a line of '<' must not scan to its end from each one.
+        constexpr std::size_t kMaxTag = 2048;
+        std::size_t close = s.substr(0, std::min(s.size(), i + kMaxTag)).find('>', i);
         if (close == std::string_view::npos)
             return 0;
         std::string_view inner = s.substr(i + 1, close - i - 1);
@@ -252,52 +254,56 @@ class InlineParser {
         std::optional<std::string> target;
         std::size_t end = close + 1;
         if (end < s.size() && s[end] == '(') {
+            // The destination and title are bounded too: "[a](" repeated on one line would
+            // otherwise scan to the line's end from every bracket (quadratic).
+            constexpr std::size_t kMaxDestination = 2048;
+            const std::string_view t = s.substr(0, std::min(s.size(), end + kMaxDestination));
             std::size_t j = end + 1;
-            while (j < s.size() && is_space(s[j]))
+            while (j < t.size() && is_space(t[j]))
                 ++j;
             std::string dest;
-            if (j < s.size() && s[j] == '<') {
-                std::size_t gt = s.find('>', j);
+            if (j < t.size() && t[j] == '<') {
+                std::size_t gt = t.find('>', j);
                 if (gt == std::string_view::npos)
                     return 0;
                 for (std::size_t k = j + 1; k < gt; ++k) {
-                    if (s[k] == '\\' && k + 1 < gt)
+                    if (t[k] == '\\' && k + 1 < gt)
                         ++k;
-                    dest.push_back(s[k]);
+                    dest.push_back(t[k]);
                 }
                 j = gt + 1;
             } else {
                 int parens = 0;
-                for (; j < s.size() && !is_space(s[j]) && s[j] != '\n'; ++j) {
-                    if (s[j] == '\\' && j + 1 < s.size() && is_ascii_punct(s[j + 1])) {
-                        dest.push_back(s[++j]);
+                for (; j < t.size() && !is_space(t[j]) && t[j] != '\n'; ++j) {
+                    if (t[j] == '\\' && j + 1 < t.size() && is_ascii_punct(t[j + 1])) {
+                        dest.push_back(t[++j]);
                         continue;
                     }
-                    if (s[j] == '(')
+                    if (t[j] == '(')
                         ++parens;
-                    if (s[j] == ')' && parens-- == 0)
+                    if (t[j] == ')' && parens-- == 0)
                         break;
-                    dest.push_back(s[j]);
+                    dest.push_back(t[j]);
                 }
             }
-            while (j < s.size() && (is_space(s[j]) || s[j] == '\n'))
+            while (j < t.size() && (is_space(t[j]) || t[j] == '\n'))
                 ++j;
-            if (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == '(')) {
-                char quote = s[j] == '(' ? ')' : s[j];
-                std::size_t q = s.find(quote, j + 1);
+            if (j < t.size() && (t[j] == '"' || t[j] == '\'' || t[j] == '(')) {
+                char quote = t[j] == '(' ? ')' : t[j];
+                std::size_t q = t.find(quote, j + 1);
                 if (q == std::string_view::npos)
                     return 0;
                 j = q + 1;
-                while (j < s.size() && (is_space(s[j]) || s[j] == '\n'))
+                while (j < t.size() && (is_space(t[j]) || t[j] == '\n'))
                     ++j;
             }
-            if (j >= s.size() || s[j] != ')')
+            if (j >= t.size() || t[j] != ')')
                 return 0;
             target = dest;
             end = j + 1;
         } else if (end < s.size() && s[end] == '[') {
             std::size_t rclose = s.find(']', end);
-            if (rclose == std::string_view::npos)
+            if (rclose == std::string_view::npos || rclose - end > kMaxLinkText)
                 return 0;
             std::string ref = text::ascii_lower(trim(s.substr(end + 1, rclose - end - 1)));
             if (ref.empty())
