@@ -75,7 +75,9 @@ make_seeds() {
       fi ;;
     extract_html | report)
       if [ -n "$corpus" ]; then
-        find "$corpus/govuk" -name '*.html' -size -200k 2>/dev/null | head -40 |
+        # awk reads the whole list (head would close the pipe: find dies of SIGPIPE, and with
+        # pipefail the script stopped with exit 141 before the report target).
+        find "$corpus/govuk" -name '*.html' -size -200k 2>/dev/null | sort | awk 'NR <= 40' |
           while read -r f; do cp "$f" "$d/$(echo "$f" | cksum | cut -d' ' -f1).html"; done
       fi ;;
     extract_markdown | stored_text)
