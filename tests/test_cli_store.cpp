@@ -307,3 +307,27 @@ TEST_CASE("cli: --max-size that would overflow is refused, not wrapped to 0", "[
     r = s.run({"snapshot", "doc", sample_path("v1.md"), "--max-size", "16G"});
     CHECK(r.code == 0);
 }
+
+TEST_CASE("cli: titles, notes and selectors with terminal escapes are printed visibly",
+          "[cli][store]") {
+    StoreCli s;
+    const std::string evil = "Evil\x1b]0;PWNED\a\x1b[2J \xE2\x80\xAE"
+                             "title";
+    REQUIRE(s.run({"track", "doc", "--title", evil, "--input-format", "md"}).code == 0);
+    REQUIRE(s.run({"snapshot", "doc", sample_path("v1.md"), "--note", "note\x1b[31m\nred"}).code ==
+            0);
+    auto no_controls = [](const std::string& out) {
+        return std::none_of(out.begin(), out.end(),
+                            [](char c) { return c == '\x1b' || c == '\a'; }) &&
+               out.find("\xE2\x80\xAE") == std::string::npos;
+    };
+    auto list = s.run({"list"});
+    CHECK(no_controls(list.out));
+    CHECK(list.out.find("Evil\\x1b]0;PWNED\\x07\\x1b[2J \\u202etitle") != std::string::npos);
+    auto log = s.run({"log", "doc"});
+    CHECK(no_controls(log.out));
+    CHECK(log.out.find("Our note: note\\x1b[31m red") != std::string::npos);
+    auto bad = s.run({"show", "doc@x\xE2\x80\xAEy"});
+    CHECK(bad.code == 2);
+    CHECK(no_controls(bad.err));
+}

@@ -60,3 +60,17 @@ TEST_CASE("words are the runs between ASCII white space", "[text]") {
     CHECK(guidetrack::text::count_words(" one ") == 1);
     CHECK(guidetrack::text::count_words("") == 0);
 }
+
+TEST_CASE("visible: controls and bidirectional overrides are shown, not obeyed", "[text]") {
+    using guidetrack::text::visible;
+    CHECK(visible("Evil\x1b]0;PWNED\a\x1b[2J title") == "Evil\\x1b]0;PWNED\\x07\\x1b[2J title");
+    CHECK(visible("line one\nline two\ttab\x7f") == "line one\\x0aline two\\x09tab\\x7f");
+    CHECK(visible("C1 \xC2\x9B"
+                  "31m") == "C1 \\x9b31m");
+    CHECK(visible("abc\xE2\x80\xAE"
+                  "fdp.exe \xE2\x81\xA6x\xE2\x81\xA9") == "abc\\u202efdp.exe \\u2066x\\u2069");
+    // Everything else is kept: accents, curly quotes, the no-break space, dashes.
+    CHECK(visible("Caf\xC3\xA9 \xE2\x80\x98quoted\xE2\x80\x99 \xC2\xA0\xE2\x80\x93") ==
+          "Caf\xC3\xA9 \xE2\x80\x98quoted\xE2\x80\x99 \xC2\xA0\xE2\x80\x93");
+    CHECK(visible("bad \xFF byte") == "bad \xEF\xBF\xBD byte");
+}

@@ -2,6 +2,7 @@
 // from the notice renderers so that it reads like `guidetrack notice` for each document.
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/render/notice.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,15 +22,18 @@ std::string counts_line(const Summary& s) {
 }
 
 std::string markdown(const std::vector<Outcome>& outcomes, const std::string& generated_at) {
+    // Titles, labels, addresses and reasons come from documents and servers: no control
+    // characters (text::visible) and no Markdown of their own.
+    auto md = [](const std::string& v) { return render::markdown_escape(text::visible(v)); };
     Summary s = summarise(outcomes);
     std::string out = "# Changes to tracked guidance\n\n";
     out += "Checked " + generated_at + ": " + counts_line(s) + "\n";
     for (const auto& o : outcomes) {
         if (o.status != Status::changed || !o.notice)
             continue;
-        out += "\n## " + title_of(o) + " (`" + o.id + "`)\n\n";
-        out += "Version " + o.previous->label + " to " + o.current->label + ", from <" + o.url +
-               ">.\n\n";
+        out += "\n## " + md(title_of(o)) + " (`" + o.id + "`)\n\n";
+        out += "Version " + md(o.previous->label) + " to " + md(o.current->label) + ", from <" +
+               text::visible(o.url) + ">.\n\n";
         out += render::notice_markdown(*o.notice);
         if (o.audit)
             out += "\n" + audit::render_markdown(*o.audit, 3);
@@ -40,13 +44,14 @@ std::string markdown(const std::vector<Outcome>& outcomes, const std::string& ge
         out += "\n## First versions recorded\n\n";
         for (const auto& o : outcomes)
             if (o.status == Status::first && o.current)
-                out += "- " + title_of(o) + " (`" + o.id + "`): version " + o.current->label + "\n";
+                out += "- " + md(title_of(o)) + " (`" + o.id + "`): version " +
+                       md(o.current->label) + "\n";
     }
     if (s.failed || s.gone) {
         out += "\n## Could not be checked\n\n";
         for (const auto& o : outcomes)
             if (o.status == Status::failed || o.status == Status::gone)
-                out += "- " + title_of(o) + " (`" + o.id + "`): " + o.reason + "\n";
+                out += "- " + md(title_of(o)) + " (`" + o.id + "`): " + md(o.reason) + "\n";
     }
     return out;
 }

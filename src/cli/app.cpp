@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "guidetrack/config/config.hpp"
 #include "guidetrack/exit_codes.hpp"
+#include "guidetrack/text/text.hpp"
 #include "help.hpp"
 #include "io.hpp"
 
@@ -78,8 +79,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
             if (e.get_exit_code() == 0) {
                 return exit_code::success;
             }
-            ctx.err << "guidetrack: " << parse_error_message(app, command_word(argc, argv), e)
-                    << "\n";
+            ctx.err << "guidetrack: "
+                    << text::visible(parse_error_message(app, command_word(argc, argv), e)) << "\n";
             return exit_code::input_error;
         }
         if (!action) {
@@ -91,26 +92,26 @@ int run(int argc, const char* const* argv, Context& ctx) {
         if (!app.got_subcommand("config")) {
             auto loaded = config::load_default();
             if (!loaded.ok()) {
-                ctx.err << "guidetrack: " << loaded.error().message << "\n";
+                ctx.err << "guidetrack: " << text::visible(loaded.error().message) << "\n";
                 return exit_code::input_error;
             }
             ctx.config = std::make_shared<const config::Config>(std::move(*loaded));
         }
         Result<int> result = action();
         if (!result.ok()) {
-            ctx.err << "guidetrack: " << result.error().message << "\n";
+            ctx.err << "guidetrack: " << text::visible(result.error().message) << "\n";
             return result.error().kind == ErrorKind::input ? exit_code::input_error
                                                            : exit_code::runtime_error;
         }
         // Whatever the command printed must have reached its destination: a full disk or a
         // closed pipe is a failure, never an empty success.
         if (auto written = check_output(ctx); !written.ok()) {
-            ctx.err << "guidetrack: " << written.error().message << "\n";
+            ctx.err << "guidetrack: " << text::visible(written.error().message) << "\n";
             return exit_code::runtime_error;
         }
         return *result;
     } catch (const std::exception& e) {
-        ctx.err << "guidetrack: " << e.what() << "\n";
+        ctx.err << "guidetrack: " << text::visible(e.what()) << "\n";
         return exit_code::runtime_error;
     } catch (...) {
         ctx.err << "guidetrack: unexpected failure\n";

@@ -251,7 +251,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     if (!opts.json)
         for (const auto& e : pubs.events)
             if (e.kind != publications::EventKind::failed) // the publication's own line says so
-                ctx.out << e.publication << "  " << publications::describe(e) << "\n";
+                ctx.out << e.publication << "  " << text::visible(publications::describe(e))
+                        << "\n";
     check::Summary s = check::summarise(outcomes);
 
     // Notifications: this run's changes and the sends still pending from earlier runs.
@@ -333,7 +334,8 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     for (const auto& o : outcomes) {
         if (opts.quiet && !worth_printing(o, policy))
             continue;
-        ctx.out << o.id << std::string(width - o.id.size(), ' ') << "  " << describe(o) << "\n";
+        ctx.out << o.id << std::string(width - o.id.size(), ' ') << "  "
+                << text::visible(describe(o)) << "\n";
         if (opts.verbose)
             ctx.out << details(o);
         if (o.audit) {

@@ -3,6 +3,7 @@
 
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/store/store.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -90,7 +91,8 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
             date = v.date.empty() ? v.retrieved_at.substr(0, 10) : v.date;
         }
         ctx.out << pad(r.doc.id, wi + 2) << pad(label, wl + 2) << pad(date, 12)
-                << pad(std::to_string(r.summary.versions), 10) << r.doc.title << "\n";
+                << pad(std::to_string(r.summary.versions), 10) << text::visible(r.doc.title)
+                << "\n";
     }
     for (const auto& d : damaged)
         ctx.out << pad(d.id, wi + 2) << pad("DAMAGED", wl + 2) << pad("-", 12) << pad("-", 10)

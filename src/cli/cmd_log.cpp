@@ -6,6 +6,7 @@
 
 #include "guidetrack/exit_codes.hpp"
 #include "guidetrack/store/store.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -51,9 +52,10 @@ struct LogOptions {
     bool json = false;
 };
 
+// A note's lines as one line; any other control character is then shown by text::visible.
 std::string one_line(std::string s) {
     for (char& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        if (c == '\n' || c == '\r')
             c = ' ';
     return s;
 }
@@ -75,7 +77,7 @@ Result<int> run_log(Context& ctx, const LogOptions& opts) {
         ctx.out << j.dump(2) << "\n";
         return exit_code::success;
     }
-    ctx.out << doc.id << ": " << doc.title << " (" << versions.size() << " version"
+    ctx.out << doc.id << ": " << text::visible(doc.title) << " (" << versions.size() << " version"
             << (versions.size() == 1 ? "" : "s") << ")\n";
     if (versions.empty()) {
         ctx.out << "No versions yet: record one with guidetrack snapshot " << doc.id << " FILE\n";
@@ -97,9 +99,10 @@ Result<int> run_log(Context& ctx, const LogOptions& opts) {
                 << (v.technical ? "  (text re-extracted)" : "") << "\n";
         // The notes, indented under their version: the publisher's first.
         if (!v.publisher_note.empty())
-            ctx.out << "    Publisher's note: " << one_line(v.publisher_note) << "\n";
+            ctx.out << "    Publisher's note: " << text::visible(one_line(v.publisher_note))
+                    << "\n";
         if (!v.note.empty())
-            ctx.out << "    Our note: " << one_line(v.note) << "\n";
+            ctx.out << "    Our note: " << text::visible(one_line(v.note)) << "\n";
     }
     bool any_retrieved = false, any_derived = false;
     for (const auto& v : versions) {

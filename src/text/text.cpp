@@ -389,6 +389,42 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+std::string visible(std::string_view s) {
+    std::string in = repair_utf8(s);
+    std::string out;
+    out.reserve(in.size());
+    auto hex = [](unsigned v, int digits) {
+        static const char* d = "0123456789abcdef";
+        std::string h;
+        for (int i = digits - 1; i >= 0; --i)
+            h.push_back(d[(v >> (4 * i)) & 0xF]);
+        return h;
+    };
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        auto c = static_cast<unsigned char>(in[i]);
+        if (c < 0x20 || c == 0x7F) {
+            out += "\\x" + hex(c, 2);
+        } else if (c == 0xC2 && i + 1 < in.size() &&
+                   static_cast<unsigned char>(in[i + 1]) < 0xA0) { // U+0080-U+009F
+            out += "\\x" + hex(static_cast<unsigned char>(in[i + 1]), 2);
+            ++i;
+        } else if (c == 0xE2 && i + 2 < in.size() && in[i + 1] == '\x80' &&
+                   static_cast<unsigned char>(in[i + 2]) >= 0xAA &&
+                   static_cast<unsigned char>(in[i + 2]) <= 0xAE) { // U+202A-U+202E
+            out += "\\u202" + std::string(1, "abcde"[static_cast<unsigned char>(in[i + 2]) - 0xAA]);
+            i += 2;
+        } else if (c == 0xE2 && i + 2 < in.size() && in[i + 1] == '\x81' &&
+                   static_cast<unsigned char>(in[i + 2]) >= 0xA6 &&
+                   static_cast<unsigned char>(in[i + 2]) <= 0xA9) { // U+2066-U+2069
+            out += "\\u206" + std::string(1, "6789"[static_cast<unsigned char>(in[i + 2]) - 0xA6]);
+            i += 2;
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
 std::string utc_now_iso8601() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};

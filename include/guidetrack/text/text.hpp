@@ -38,6 +38,13 @@ std::string repair_utf8(std::string_view s);
 // Number of display columns a UTF-8 string takes on a terminal (wide characters count 2).
 std::size_t display_width(std::string_view s);
 
+// s made safe to print on a terminal or into a text or Markdown file, one line: invalid UTF-8
+// repaired; C0 controls (newline and tab included), DEL and C1 controls shown as \xHH; the
+// bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) shown as \uHHHH. So a
+// title, URL, note or server message can neither move the cursor, retitle the window nor
+// reorder what follows it.
+std::string visible(std::string_view s);
+
 // ASCII letters lower-cased, every other byte kept (for names, media types, schemes).
 std::string ascii_lower(std::string_view s);
 
