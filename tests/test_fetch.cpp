@@ -299,3 +299,73 @@ TEST_CASE("fetch: url_filename and content types", "[fetch]") {
     CHECK(app::format_from_content_type("text/html; charset=utf-8") == extract::Format::html);
     CHECK(app::format_from_content_type("application/octet-stream") == extract::Format::automatic);
 }
+
+TEST_CASE("fetch: address kinds", "[fetch]") {
+    using fetch::AddressKind;
+    auto kind = [](const char* ip) { return fetch::address_kind(ip); };
+    CHECK(kind("8.8.8.8") == AddressKind::public_address);
+    CHECK(kind("127.0.0.1") == AddressKind::loopback);
+    CHECK(kind("127.3.4.5") == AddressKind::loopback);
+    CHECK(kind("10.1.2.3") == AddressKind::private_address);
+    CHECK(kind("172.16.0.1") == AddressKind::private_address);
+    CHECK(kind("172.32.0.1") == AddressKind::public_address);
+    CHECK(kind("192.168.1.1") == AddressKind::private_address);
+    CHECK(kind("100.64.0.1") == AddressKind::private_address);
+    CHECK(kind("169.254.169.254") == AddressKind::link_local);
+    CHECK(kind("0.0.0.0") == AddressKind::unspecified);
+    CHECK(kind("224.0.0.1") == AddressKind::multicast);
+    CHECK(kind("::1") == AddressKind::loopback);
+    CHECK(kind("[::1]") == AddressKind::loopback);
+    CHECK(kind("::") == AddressKind::unspecified);
+    CHECK(kind("fe80::1") == AddressKind::link_local);
+    CHECK(kind("fd00::1") == AddressKind::private_address);
+    CHECK(kind("2001:db8::1") == AddressKind::public_address);
+    CHECK(kind("::ffff:169.254.1.1") == AddressKind::link_local);
+    CHECK(kind("::ffff:127.0.0.1") == AddressKind::loopback);
+    CHECK_FALSE(kind("example.org").has_value());
+}
+
+TEST_CASE("fetch: redirects to link-local or unspecified addresses are refused before "
+          "connecting; loopback to loopback is followed",
+          "[fetch]") {
+    HttpServer server;
+    HttpServer other("127.0.0.2");
+    HttpReply page;
+    page.body = kHtml;
+    other.set("/page", page);
+    auto redirect = [](std::string to) {
+        HttpReply r;
+        r.status = 302;
+        r.location = std::move(to);
+        return r;
+    };
+    // A tracked loopback URL may redirect to another loopback address.
+    server.set("/to-other", redirect(other.url("/page")));
+    auto got = app::fetch_document(doc_at(server.url("/to-other")), quick());
+    INFO((got.ok() ? "" : got.error().message));
+    REQUIRE(got.ok());
+    CHECK(got->response.effective_url == other.url("/page"));
+
+    // A cloud metadata address: never connected to (the socket is not even opened), not retried.
+    server.set("/to-metadata", redirect("http://169.254.169.254/latest/meta-data/"));
+    got = app::fetch_document(doc_at(server.url("/to-metadata")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message ==
+          "guide: " + server.url("/to-metadata") +
+              ": refused to connect to 169.254.169.254 (link-local address)");
+    CHECK(server.count("/to-metadata") == 1);
+
+    server.set("/to-zero", redirect("http://0.0.0.0:" + std::to_string(other.port()) + "/page"));
+    got = app::fetch_document(doc_at(server.url("/to-zero")), quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("refused to connect to 0.0.0.0 (unspecified address)") !=
+          std::string::npos);
+    CHECK(other.count("/page") == 1); // only the first, allowed request reached it
+
+    // The tracked URL itself at an unspecified address.
+    got = app::fetch_document(doc_at("http://0.0.0.0:" + std::to_string(other.port()) + "/page"),
+                              quick());
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().message.find("(unspecified address)") != std::string::npos);
+    CHECK(other.count("/page") == 1);
+}

@@ -3,6 +3,10 @@
 
 #include <curl/curl.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -40,7 +44,87 @@ struct Transfer {
     bool over_limit = false;
     std::string status_line;
     std::string content_type, etag, last_modified;
+    // The address policy (fetch.hpp, AddressKind): the first connection is to the tracked URL's
+    // own address, and decides whether loopback and private addresses may follow.
+    bool connected = false, allow_local = false;
+    std::string refused; // why a connection was refused
 };
+
+AddressKind kind_of_v4(std::uint32_t a) { // host byte order
+    auto in = [a](std::uint32_t net, int bits) {
+        return bits == 0 || (a >> (32 - bits)) == (net >> (32 - bits));
+    };
+    if (a == 0)
+        return AddressKind::unspecified;
+    if (in(0x7F000000, 8))
+        return AddressKind::loopback;
+    if (in(0xA9FE0000, 16))
+        return AddressKind::link_local;
+    if (in(0xE0000000, 4))
+        return AddressKind::multicast;
+    if (in(0x00000000, 8))
+        return AddressKind::unspecified; // 0.0.0.0/8: "this network"
+    if (in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0x64400000, 10))
+        return AddressKind::private_address;
+    return AddressKind::public_address;
+}
+
+AddressKind kind_of_v6(const unsigned char* b) {
+    static const unsigned char zero[16] = {};
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::equal(b, b + 12, mapped))
+        return kind_of_v4((std::uint32_t(b[12]) << 24) | (std::uint32_t(b[13]) << 16) |
+                          (std::uint32_t(b[14]) << 8) | b[15]);
+    if (std::equal(b, b + 16, zero))
+        return AddressKind::unspecified;
+    if (std::equal(b, b + 15, zero) && b[15] == 1)
+        return AddressKind::loopback;
+    if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80)
+        return AddressKind::link_local;
+    if (b[0] == 0xFF)
+        return AddressKind::multicast;
+    if ((b[0] & 0xFE) == 0xFC)
+        return AddressKind::private_address;
+    return AddressKind::public_address;
+}
+
+std::optional<AddressKind> kind_of(const sockaddr* sa) {
+    if (sa->sa_family == AF_INET)
+        return kind_of_v4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET6)
+        return kind_of_v6(reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr);
+    return std::nullopt;
+}
+
+std::string address_text(const sockaddr* sa) {
+    char buf[INET6_ADDRSTRLEN] = {0};
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+    return buf;
+}
+
+curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(user);
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+        auto kind = kind_of(&address->addr);
+        bool local = kind == AddressKind::loopback || kind == AddressKind::private_address;
+        if (!t->connected) {
+            t->connected = true;
+            t->allow_local = local;
+        }
+        bool never = !kind || *kind == AddressKind::link_local ||
+                     *kind == AddressKind::unspecified || *kind == AddressKind::multicast;
+        if (never || (local && !t->allow_local)) {
+            t->refused = "refused to connect to " + address_text(&address->addr) + " (" +
+                         std::string(kind ? address_kind_name(*kind) : "unknown") + " address" +
+                         (never ? "" : ", and the tracked URL's is public") + ")";
+            return CURL_SOCKET_BAD;
+        }
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
@@ -154,6 +238,8 @@ Attempt attempt_get(const std::string& url, const Validators& validators, const 
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
     if (headers)
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
@@ -164,6 +250,10 @@ Attempt attempt_get(const std::string& url, const Validators& validators, const 
     curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
     std::string detail = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
 
+    if (rc != CURLE_OK && !t.refused.empty()) {
+        a.reason = t.refused; // not retried: the address will not change its kind
+        return a;
+    }
     switch (rc) {
     case CURLE_OK:
         break;
@@ -311,6 +401,37 @@ Result<Response> get(const std::string& url, const Validators& validators, const
         std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         delay *= 2;
     }
+}
+
+std::optional<AddressKind> address_kind(std::string_view ip) {
+    std::string s(ip);
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']')
+        s = s.substr(1, s.size() - 2);
+    in_addr v4{};
+    if (inet_pton(AF_INET, s.c_str(), &v4) == 1)
+        return kind_of_v4(ntohl(v4.s_addr));
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, s.c_str(), &v6) == 1)
+        return kind_of_v6(v6.s6_addr);
+    return std::nullopt;
+}
+
+std::string_view address_kind_name(AddressKind kind) {
+    switch (kind) {
+    case AddressKind::public_address:
+        return "public";
+    case AddressKind::loopback:
+        return "loopback";
+    case AddressKind::private_address:
+        return "private";
+    case AddressKind::link_local:
+        return "link-local";
+    case AddressKind::unspecified:
+        return "unspecified";
+    case AddressKind::multicast:
+        return "multicast";
+    }
+    return "unknown";
 }
 
 } // namespace guidetrack::fetch

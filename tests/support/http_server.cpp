@@ -9,7 +9,8 @@
 
 namespace gt_test {
 
-HttpServer::HttpServer() : server_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(std::string host)
+    : server_(std::make_unique<httplib::Server>()), host_(std::move(host)) {
     server_->set_keep_alive_max_count(1); // one request per connection: simple, predictable logs
     server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
         HttpRequestLog entry;
@@ -76,9 +77,9 @@ HttpServer::HttpServer() : server_(std::make_unique<httplib::Server>()) {
         std::lock_guard lock(mutex_);
         log_.push_back(std::move(entry));
     });
-    port_ = server_->bind_to_any_port("127.0.0.1");
+    port_ = server_->bind_to_any_port(host_);
     if (port_ <= 0)
-        throw std::runtime_error("test HTTP server: could not bind 127.0.0.1");
+        throw std::runtime_error("test HTTP server: could not bind " + host_);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     while (!server_->is_running())
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -96,7 +97,7 @@ HttpServer::~HttpServer() {
 }
 
 std::string HttpServer::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return "http://" + host_ + ":" + std::to_string(port_) + path;
 }
 
 void HttpServer::set(const std::string& path, HttpReply reply) {

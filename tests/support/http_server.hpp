@@ -44,13 +44,14 @@ struct HttpRequestLog {
 
 class HttpServer {
   public:
-    HttpServer();
+    // host: the loopback address to listen on (127.0.0.2 for a second "host" in redirect tests).
+    explicit HttpServer(std::string host = "127.0.0.1");
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
     int port() const { return port_; }
-    // "http://127.0.0.1:PORT" + path
+    // "http://HOST:PORT" + path
     std::string url(const std::string& path) const;
 
     // Replace the path's script with one reply (repeated), or with a sequence.
@@ -72,6 +73,7 @@ class HttpServer {
     std::unique_ptr<httplib::Server> server_;
     std::thread thread_;
     int port_ = 0;
+    std::string host_;
     mutable std::mutex mutex_;
     std::condition_variable stopping_cv_;
     bool stopping_ = false;

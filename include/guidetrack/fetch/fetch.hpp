@@ -19,6 +19,7 @@
 #include "guidetrack/result.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,24 @@ std::string default_user_agent();
 
 // Input error unless url is an absolute http:// or https:// URL with a host.
 Result<void> validate_url(std::string_view url);
+
+// Where an address is. The fetch checks every address it connects to, after name resolution
+// and on every redirect: link-local (169.254.0.0/16, fe80::/10: cloud metadata services),
+// unspecified (0.0.0.0, ::) and multicast addresses are never connected to; loopback and
+// private ones (127/8, 10/8, 172.16/12, 192.168/16, 100.64/10, ::1, fc00::/7) only when the
+// tracked URL's own address is loopback or private, so that a public page cannot redirect
+// guidetrack into the network it runs in. IPv4-mapped IPv6 addresses count as their IPv4.
+enum class AddressKind {
+    public_address,
+    loopback,
+    private_address,
+    link_local,
+    unspecified,
+    multicast
+};
+// The kind of a numeric IPv4 or IPv6 address; nullopt when ip is not one.
+std::optional<AddressKind> address_kind(std::string_view ip);
+std::string_view address_kind_name(AddressKind kind); // "link-local", "private", ...
 
 // The last path segment of a URL ("" when none), without query or fragment.
 std::string url_filename(std::string_view url);
