@@ -8,6 +8,8 @@
 #include "io.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <fcntl.h>
 
 #include <cstdlib>
 #include <exception>
@@ -120,6 +122,17 @@ int run(int argc, const char* const* argv, Context& ctx) {
 }
 
 int main_entry(int argc, char** argv) {
+    // Started with standard input, output or error closed (cron, some supervisors), the next
+    // file opened would take that descriptor: the store's pack read as the document for `-`, or
+    // output written into it. Such descriptors are opened on /dev/null first.
+    for (int fd = 0; fd <= 2; ++fd)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+            if (null >= 0 && null != fd) {
+                dup2(null, fd);
+                close(null);
+            }
+        }
     std::ios::sync_with_stdio(false);
     Context ctx{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0, {}};
     int code = run(argc, argv, ctx);

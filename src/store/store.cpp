@@ -191,7 +191,10 @@ Result<Store> Store::open(const fs::path& dir) {
 
 Result<Store> Store::init(const fs::path& dir) {
     std::error_code ec;
-    if (fs::exists(dir, ec)) {
+    bool exists = fs::exists(dir, ec);
+    if (ec) // a loop of symbolic links, a file where a folder should be, no permission
+        return input_error("cannot use '" + dir.string() + "' as the store: " + ec.message());
+    if (exists) {
         if (!fs::is_directory(dir, ec))
             return input_error("'" + dir.string() + "' exists and is not a folder");
         if (attach(dir).ok())

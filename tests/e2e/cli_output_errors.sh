@@ -2,7 +2,8 @@
 # The CLI I/O layer, end to end: every output is checked (a full disk is exit 3 with one line,
 # never an empty success), --out never writes inside the store, a refused or failed --out leaves
 # no temporary file behind, and input limits apply while reading (an endless input stops at the
-# limit). Usage: cli_output_errors.sh GUIDETRACK_BINARY SOURCE_DIR
+# limit), a closed standard input reads as empty, a symbolic-link loop as store is an input error.
+# Usage: cli_output_errors.sh GUIDETRACK_BINARY SOURCE_DIR
 set -uo pipefail
 gt="$1"
 src="$2"
@@ -61,4 +62,24 @@ grep -q "over the size limit of 1 KiB" "$tmp/err" || fail "/dev/zero message: $(
 head -c 5000 /dev/zero | tr '\0' 'a' | timeout 20 "$gt" snapshot sample - --max-size 1K 2>"$tmp/err"
 [ $? -eq 2 ] || fail "stdin over --max-size"
 grep -q "standard input is over the size limit of 1 KiB" "$tmp/err" || fail "stdin message: $(cat "$tmp/err")"
-echo "ok: outputs checked, --out kept out of the store, limits applied while reading"
+
+# Started with standard input closed: `-` is an empty input, not the store's pack file that
+# took descriptor 0 (issue 14, item 10).
+before="$(git -C "$tmp/store" for-each-ref | sha1sum)"
+"$gt" snapshot sample - <&- 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "stdin closed: exit $rc ($(cat "$tmp/err"))"
+grep -q "'-' is empty" "$tmp/err" || fail "stdin closed message: $(cat "$tmp/err")"
+[ "$(git -C "$tmp/store" for-each-ref | sha1sum)" = "$before" ] || fail "stdin closed: store changed"
+
+# A loop of symbolic links as the store is the user's input: exit 2, one line.
+ln -s "$tmp/loop-b" "$tmp/loop-a"
+ln -s "$tmp/loop-a" "$tmp/loop-b"
+for cmd in init "track doc --title Doc"; do
+    # shellcheck disable=SC2086
+    "$gt" --store "$tmp/loop-a" $cmd 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "symlink loop store ($cmd): exit $rc ($(cat "$tmp/err"))"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "symlink loop: not one line: $(cat "$tmp/err")"
+done
+echo "ok: outputs checked, --out kept out of the store, limits applied while reading, closed stdin"
