@@ -1,9 +1,17 @@
 // The fetch client against a real HTTP server on 127.0.0.1 (tests/support/http_server).
 #include "guidetrack/app/fetch_document.hpp"
+#include "guidetrack/extract/extract.hpp"
 #include "guidetrack/fetch/fetch.hpp"
 #include "http_server.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 using namespace guidetrack;
 using gt_test::HttpReply;
@@ -31,6 +39,49 @@ store::DocumentInfo doc_at(const std::string& url, const std::string& format = "
     d.format = format;
     return d;
 }
+
+// A TCP server on 127.0.0.1 that answers every connection with the same bytes, whatever the
+// request: for servers that do not speak HTTP.
+class RawServer {
+  public:
+    explicit RawServer(std::string reply) : reply_(std::move(reply)) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        ::listen(fd_, 8);
+        thread_ = std::thread([this] {
+            for (;;) {
+                int c = ::accept(fd_, nullptr, nullptr);
+                if (c < 0 || stop_)
+                    break;
+                char buf[4096];
+                (void)::recv(c, buf, sizeof buf, 0);
+                (void)::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+                ::close(c);
+            }
+        });
+    }
+    ~RawServer() {
+        stop_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        thread_.join();
+    }
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
+
+  private:
+    std::string reply_;
+    int fd_ = -1, port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
 
 } // namespace
 
@@ -368,4 +419,47 @@ TEST_CASE("fetch: redirects to link-local or unspecified addresses are refused b
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().message.find("(unspecified address)") != std::string::npos);
     CHECK(other.count("/page") == 1);
+}
+
+TEST_CASE("fetch: servers that do not speak HTTP, giant headers and UTF-16 pages get clear "
+          "messages",
+          "[fetch]") {
+    {
+        RawServer ssh("SSH-2.0-OpenSSH_9.2\r\n");
+        auto got = app::fetch_document(doc_at(ssh.url("/x")), quick());
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().message == "guide: " + ssh.url("/x") +
+                                         ": the server did not answer in HTTP (no status line: "
+                                         "another protocol, or HTTP/0.9)");
+    }
+    {
+        RawServer big("HTTP/1.1 200 OK\r\nX-Big: " + std::string(1 << 20, 'a') +
+                      "\r\nContent-Length: 2\r\n\r\nhi");
+        auto got = app::fetch_document(doc_at(big.url("/x")), quick());
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().message.find("a header larger than libcurl's 100 KB limit") !=
+              std::string::npos);
+        CHECK(got.error().message.find("Out of memory") == std::string::npos);
+    }
+    // UTF-16 said only by the Content-Type: read as such, and the stored original gets the byte
+    // order mark that makes it read the same alone.
+    HttpServer server;
+    std::string page = "<html><body><main><p>Hello from a UTF-16 page.</p></main></body></html>";
+    std::string le;
+    for (char c : page) {
+        le.push_back(c);
+        le.push_back('\0');
+    }
+    HttpReply r;
+    r.body = le;
+    r.content_type = "text/html; charset=UTF-16LE";
+    server.set("/utf16", r);
+    auto got = app::fetch_document(doc_at(server.url("/utf16")), quick());
+    INFO((got.ok() ? "" : got.error().message));
+    REQUIRE(got.ok());
+    CHECK(got->response.charset == "utf-16le");
+    CHECK(got->response.body.substr(0, 2) == "\xFF\xFE");
+    auto doc = extract::extract(got->response.body, {});
+    REQUIRE(doc.ok());
+    CHECK(doc->blocks.at(0).text == "Hello from a UTF-16 page.");
 }

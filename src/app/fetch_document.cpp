@@ -77,6 +77,15 @@ Result<FetchResult> fetch_document(const store::DocumentInfo& doc, const fetch::
     result.filename = fetch::url_filename(result.response.effective_url);
     if (result.not_modified())
         return result;
+    // A page served as UTF-16 without a byte order mark says its encoding only in the header:
+    // the mark is added, so that the stored original reads (and re-extracts) the same alone.
+    std::string& body = result.response.body;
+    const std::string& cs = result.response.charset;
+    bool bom = body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF");
+    if (!bom && (cs == "utf-16" || cs == "utf-16le" || cs == "utf-16be") && body.size() >= 2) {
+        bool little = cs == "utf-16le" || (cs == "utf-16" && body[0] != '\0' && body[1] == '\0');
+        body.insert(0, little ? "\xFF\xFE" : "\xFE\xFF");
+    }
     auto format = resolve_format(result.response, doc.format, result.filename);
     if (!format)
         return Error{ErrorKind::runtime, doc.id + ": " + doc.url + ": " + format.error().message};

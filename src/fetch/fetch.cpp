@@ -43,7 +43,7 @@ struct Transfer {
     std::size_t max_bytes = 0;
     bool over_limit = false;
     std::string status_line;
-    std::string content_type, etag, last_modified;
+    std::string content_type, charset, etag, last_modified;
     // The address policy (fetch.hpp, AddressKind): the first connection is to the tracked URL's
     // own address, and decides whether loopback and private addresses may follow.
     bool connected = false, allow_local = false;
@@ -145,6 +145,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         // A new response (after a redirect or a 100 Continue): forget the previous one's headers.
         t->status_line = std::string(text::trim(line));
         t->content_type.clear();
+        t->charset.clear();
         t->etag.clear();
         t->last_modified.clear();
         t->body.clear();
@@ -155,10 +156,19 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         return n;
     std::string name = text::ascii_lower(text::trim(line.substr(0, colon)));
     std::string value(text::trim(line.substr(colon + 1)));
-    if (name == "content-type")
+    if (name == "content-type") {
         t->content_type =
             text::ascii_lower(text::trim(std::string_view(value).substr(0, value.find(';'))));
-    else if (name == "etag")
+        std::string lower = text::ascii_lower(value);
+        if (auto at = lower.find("charset="); at != std::string::npos) {
+            std::string_view cs = std::string_view(lower).substr(at + 8);
+            cs = cs.substr(0, cs.find(';'));
+            cs = text::trim(cs);
+            if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"')
+                cs = cs.substr(1, cs.size() - 2);
+            t->charset = std::string(cs);
+        }
+    } else if (name == "etag")
         t->etag = value;
     else if (name == "last-modified")
         t->last_modified = value;
@@ -257,6 +267,10 @@ Attempt attempt_get(const std::string& url, const Validators& validators, const 
     switch (rc) {
     case CURLE_OK:
         break;
+    case CURLE_OUT_OF_MEMORY: // what libcurl says of a header over its 100 KB limit
+        a.reason = "the server's response could not be read (a header larger than libcurl's "
+                   "100 KB limit, or out of memory)";
+        return a;
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
         if (rc == CURLE_FILESIZE_EXCEEDED || t.over_limit) {
@@ -282,7 +296,10 @@ Attempt attempt_get(const std::string& url, const Validators& validators, const 
         a.reason = "too many redirects (more than " + std::to_string(options.max_redirects) + ")";
         return a;
     case CURLE_UNSUPPORTED_PROTOCOL:
-        a.reason = "redirected to a URL that is not http or https (" + detail + ")";
+        a.reason = detail.find("HTTP/0.9") != std::string::npos
+                       ? "the server did not answer in HTTP (no status line: another protocol, "
+                         "or HTTP/0.9)"
+                       : "redirected to a URL that is not http or https (" + detail + ")";
         return a;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -310,6 +327,7 @@ Attempt attempt_get(const std::string& url, const Validators& validators, const 
     r.http_status = code;
     r.effective_url = effective ? effective : url;
     r.content_type = t.content_type;
+    r.charset = t.charset;
     r.validators = {t.etag, t.last_modified};
     if (code == 304) {
         if (validators.etag.empty() && validators.last_modified.empty()) {

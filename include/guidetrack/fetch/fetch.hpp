@@ -48,6 +48,7 @@ struct Response {
     long http_status = 0;
     std::string body;          // empty when not modified
     std::string content_type;  // media type only, lower case ("application/pdf")
+    std::string charset;       // the Content-Type's charset parameter, lower case ("utf-16le")
     std::string effective_url; // after redirects
     Validators validators;     // from the final response (kept from the request on a 304)
     int attempts = 0;
