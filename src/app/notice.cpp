@@ -1,4 +1,5 @@
 #include "guidetrack/app/notice.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <cstdlib>
 #include <ctime>
@@ -63,12 +64,7 @@ Result<VersionNotice> notice_between(const store::Store& store, const store::Doc
 std::string report_time() {
     if (const char* now = std::getenv("GUIDETRACK_NOW"); now && *now)
         return now;
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return text::utc_now_iso8601();
 }
 
 } // namespace guidetrack::app
