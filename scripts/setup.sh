@@ -10,7 +10,7 @@ packages=(
   libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   help2man
   zlib1g-dev libqpdf-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
-  python3
+  python3 libcmark-gfm-dev libcmark-gfm-extensions-dev
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and
 # less for the terminal viewer's tests, qpdf to encrypt PDFs for the hostile-input tests, an SMTP

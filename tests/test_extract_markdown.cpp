@@ -97,6 +97,18 @@ TEST_CASE("Markdown emphasis: only runs that open and close are markup", "[extra
     CHECK(doc.blocks[3].text == "Only this is emphasis, not the star in visit*");
 }
 
+TEST_CASE("Markdown inline markup follows CommonMark (cmark-gfm)", "[extract][markdown]") {
+    auto doc = md("Caf&eacute; &copy; 2024, a `tick alone, 5 &lt; 6 and <b>bold</b> tags, "
+                  "![the logo](logo.png) and <mailto:dsl@example.org>.\n");
+    REQUIRE(doc.blocks.size() == 1);
+    const model::Block& b = doc.blocks[0];
+    // Every HTML5 entity, an unclosed backtick kept, raw tags dropped, an image's alt text.
+    CHECK(b.text == "Caf\xC3\xA9 \xC2\xA9 2024, a `tick alone, 5 < 6 and bold tags, the logo and "
+                    "mailto:dsl@example.org.");
+    REQUIRE(b.links.size() == 1);
+    CHECK(b.links[0].target == "mailto:dsl@example.org");
+}
+
 TEST_CASE("sample versions differ exactly where versions.tsv says", "[extract][markdown]") {
     model::Document v1 = sample("v1.md");
     model::Document v2 = sample("v2.md");

@@ -1,6 +1,7 @@
-// Inline Markdown (the Markdown extractor's second parser): a block's raw text to words and
-// links in a TextBuilder. Emphasis and code markers go, their words stay; entities are decoded;
-// links keep their targets (inline, reference-style, autolinks); "[^N]" is a footnote reference.
+// Inline Markdown: a block's raw text to words and links in a TextBuilder, read by cmark-gfm
+// (CommonMark's inline rules). Emphasis and code markers go, their words stay; entities and
+// escapes are decoded; raw HTML tags go; links keep their targets (inline, reference-style,
+// autolinks); "[^N]" is a footnote reference (guidetrack's, not CommonMark's).
 #pragma once
 
 #include "extract/common.hpp"
