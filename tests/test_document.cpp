@@ -32,6 +32,9 @@ Document sample() {
     d.blocks.push_back(make(BlockKind::list_item, "first item", "iv", "", 0));
     d.blocks.push_back(make(BlockKind::list_item, "- nested item with dash", "iv", "3", 1));
     d.blocks.push_back(make(BlockKind::table_row, "Where | What", "iv"));
+    d.blocks.push_back(make(BlockKind::table_row, "Page 26 | Amended", "iv"));
+    d.blocks.push_back(make(BlockKind::table_row, "--- | -", "iv")); // dashes that are text
+    d.blocks.push_back(make(BlockKind::table_row, "Page 42 | Corrected", "v"));
     d.blocks.push_back(make(BlockKind::footnote, "A footnote [with] brackets.", "", "12"));
     d.blocks.push_back(make(BlockKind::paragraph, "2.3a. tricky", "", "2.3a"));
     d.blocks.push_back(make(BlockKind::paragraph, "“Curly” quotes – and dashes stay.", "v"));
@@ -65,6 +68,12 @@ TEST_CASE("stored text is readable Markdown with page markers", "[document]") {
     CHECK(stored.find("\n\\# not a heading") != std::string::npos);
     CHECK(stored.find("[^12]: A footnote \\[with\\] brackets.") != std::string::npos);
     CHECK(stored.find("  - 3. \\- nested item") != std::string::npos);
+    // Tables are GFM tables: rows on adjacent lines, a delimiter row under the first, again
+    // after a page marker; a row of dashes that is text is escaped.
+    CHECK(stored.find("| Where | What |\n| --- | --- |\n| Page 26 | Amended |\n| \\--- | - |\n") !=
+          std::string::npos);
+    CHECK(stored.find("<!-- page v -->\n\n| Page 42 | Corrected |\n| --- | --- |\n") !=
+          std::string::npos);
 }
 
 TEST_CASE("stored text in the earlier spelling (\\12. for 12\\.) still reads", "[document]") {

@@ -73,6 +73,18 @@ void escape_target(std::string& out, std::string_view s) {
     }
 }
 
+// A GFM table delimiter row's cells: "---", ":--", "--:", ... separated by " | ".
+bool is_delimiter_row(std::string_view cells) {
+    bool dash = false;
+    for (char c : cells) {
+        if (c == '-')
+            dash = true;
+        else if (c != ':' && c != ' ' && c != '|')
+            return false;
+    }
+    return dash;
+}
+
 // The block's text with its links written inline as [text](<target>) and its footnote
 // references as [^mark] (a literal "[" is always escaped, so "[^" is unambiguous).
 std::string write_content(const Block& block) {
@@ -224,14 +236,21 @@ std::string write_stored_text(const Document& doc) {
     std::string out;
     std::string page;
     bool first = true;
+    bool previous_row = false;
     for (const Block& block : doc.blocks) {
-        if (!first)
+        // Rows of one table are written on adjacent lines, the first followed by a GFM
+        // delimiter row, so that Markdown renders them as a table; a page marker between rows
+        // starts a new one.
+        bool continues_table =
+            previous_row && block.kind == BlockKind::table_row && block.page == page;
+        if (!first && !continues_table)
             out.push_back('\n');
         if (block.page != page) {
             out += "<!-- page " + block.page + " -->\n\n";
             page = block.page;
         }
         first = false;
+        previous_row = block.kind == BlockKind::table_row;
         std::string number = block.number.empty() ? "" : block.number + ". ";
         switch (block.kind) {
         case BlockKind::heading:
@@ -246,9 +265,22 @@ std::string write_stored_text(const Document& doc) {
                        ' ');
             out += "- " + number + write_content(block);
             break;
-        case BlockKind::table_row:
-            out += "| " + write_content(block) + " |";
+        case BlockKind::table_row: {
+            std::string cells = write_content(block);
+            if (is_delimiter_row(cells)) // a row of dashes that is text, not a delimiter
+                cells.insert(cells.find('-'), 1, '\\');
+            out += "| " + cells + " |";
+            if (!continues_table) {
+                out += "\n|";
+                std::size_t columns = 1;
+                for (std::size_t at = cells.find(" | "); at != std::string::npos;
+                     at = cells.find(" | ", at + 3))
+                    ++columns;
+                for (std::size_t c = 0; c < columns; ++c)
+                    out += " --- |";
+            }
             break;
+        }
         case BlockKind::footnote: {
             std::string mark;
             escape_inline(mark, block.number);
@@ -313,6 +345,8 @@ Result<Document> parse_stored_text(std::string_view text) {
             block.kind = BlockKind::table_row;
             content = line.substr(2, line.size() - 4);
             may_number = false;
+            if (is_delimiter_row(content)) // the GFM delimiter under a table's first row
+                continue;
         } else if (starts_with(line, "[^")) {
             std::size_t i = 2;
             std::string mark;
