@@ -4,6 +4,7 @@
 #include "guidetrack/model/document.hpp"
 #include "guidetrack/render/diff.hpp"
 #include "guidetrack/render/diff_json.hpp"
+#include "guidetrack/render/notice.hpp"
 #include "guidetrack/text/text.hpp"
 #include "pdfgen.hpp"
 #include "testutil.hpp"
@@ -541,4 +542,35 @@ TEST_CASE("show --original never writes a binary original to a terminal", "[diff
     CHECK(cli({"show", "doc", "--original"}).out == pdf);
     // --section does nothing with --original: an error, not a silently whole original.
     CHECK(cli({"show", "doc", "--original", "--section", "Sample*"}).code == 2);
+}
+
+TEST_CASE("a bidirectional override in the text is shown, not obeyed, on the terminal",
+          "[diff][render]") {
+    model::Document a, b;
+    model::Block p;
+    p.kind = model::BlockKind::paragraph;
+    p.number = "1";
+    p.text = "Report concerns to the DSL.";
+    a.blocks.push_back(p);
+    p.text = "Report concerns to the DSL \xE2\x80\xAE"
+             "ylno emit gnikrow.";
+    b.blocks.push_back(p);
+    model::assign_sections(a);
+    model::assign_sections(b);
+    auto set = diff::compare(a, b);
+    for (auto fn : {render::render_inline, render::render_side_by_side}) {
+        std::string out = draw(fn, set, render::DiffStyle{});
+        CHECK(out.find("\xE2\x80\xAE") == std::string::npos);
+        CHECK(out.find("\\u202e") != std::string::npos);
+    }
+    // The notice: shown in the text and in HTML descriptions; in the HTML redline the document's
+    // text is isolated by the style sheet, so it cannot reorder what follows.
+    notice::Notice n = notice::build_notice(a, b, set, notice::Versions{});
+    std::string text = render::notice_text(n);
+    CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
+    CHECK(text.find("\\u202eylno emit gnikrow") != std::string::npos);
+    std::string html = render::notice_html(n);
+    CHECK(html.find("added &quot;\\u202eylno emit gnikrow&quot;") != std::string::npos);
+    CHECK(html.find("del, ins, q, a, code, span, strong, em { unicode-bidi: isolate; }") !=
+          std::string::npos);
 }

@@ -289,7 +289,7 @@ void write_line(std::ostream& out, const Line& line, const Theme* theme) {
             out << ' ';
         }
         space = false;
-        out << p.text;
+        out << text::visible(p.text); // no control or bidirectional override reaches the terminal
     }
     if (!open.empty())
         out << "\x1b[0m";

@@ -94,7 +94,14 @@ std::string text_line(std::string_view s) {
         else
             out.push_back(c);
     }
-    return out;
+    return text::visible(out); // C1 controls and bidirectional overrides shown, not obeyed
+}
+
+// Generated text that quotes the documents (item descriptions) in HTML: an override inside a
+// quoted phrase would reorder the rest of the sentence, so it is shown (\u202e), not obeyed.
+// The document's own text (the redline, links) is isolated by the style sheet instead.
+std::string html_description(std::string_view s) {
+    return html_escape(text::visible(s));
 }
 
 constexpr const char* kStyle = R"css(
@@ -128,6 +135,9 @@ del { text-decoration: line-through; text-decoration-thickness: 2px; background:
       color: #6b1d12; }
 ins { text-decoration: underline; text-decoration-thickness: 2px; background: #dff1e4;
       color: #0a4d23; }
+/* Document text keeps its bidirectional controls to itself: an override in one quoted phrase
+   cannot reorder what follows it. */
+del, ins, q, a, code, span, strong, em { unicode-bidi: isolate; }
 .links { font-size: .9rem; }
 .key { font-size: .9rem; }
 footer { margin-top: 2.5rem; font-size: .85rem; color: #505a5f; }
@@ -223,9 +233,9 @@ std::string html_item_list(const Notice& n) {
         out += "<li>";
         if (!where.empty())
             out += "<span class=\"where\">" + html_escape(where) +
-                   "</span>: " + html_escape(item.description);
+                   "</span>: " + html_description(item.description);
         else
-            out += html_escape(capitalise(item.description));
+            out += html_description(capitalise(item.description));
         if (!item.major)
             out += " <span class=\"minor\">(minor)</span>";
         out += "</li>\n";
@@ -376,11 +386,11 @@ std::string notice_report_section(const Notice& n, int level) {
             out += std::string("<section class=\"item") + (item.major ? "" : " is-minor") + "\">\n";
             out += h(2, "item-title",
                      std::to_string(index) + ". " +
-                         html_escape(where.empty() ? capitalise(item.description) : where));
+                         html_description(where.empty() ? capitalise(item.description) : where));
             out += "<p class=\"kind\">" + html_escape(kind_label(item.kind)) +
                    (item.major ? "" : " (minor)") + "</p>\n";
             if (!where.empty())
-                out += "<p>" + html_escape(capitalise(item.description)) + "</p>\n";
+                out += "<p>" + html_description(capitalise(item.description)) + "</p>\n";
             if (!item.details.empty()) {
                 out += "<ul class=\"details\">\n";
                 for (const auto& d : item.details)
