@@ -331,3 +331,20 @@ TEST_CASE("cli: titles, notes and selectors with terminal escapes are printed vi
     CHECK(bad.code == 2);
     CHECK(no_controls(bad.err));
 }
+
+TEST_CASE("cli: a pack cut short says the store is damaged and what to do", "[cli][store]") {
+    StoreCli s;
+    s.setup_three();
+    for (const auto& e : std::filesystem::directory_iterator(s.tmp / "store" / "objects" / "pack"))
+        if (e.path().extension() == ".pack") {
+            std::filesystem::permissions(e.path(), std::filesystem::perms::owner_write,
+                                         std::filesystem::perm_options::add);
+            std::filesystem::resize_file(e.path(), 200);
+        }
+    auto r = s.run({"show", "sample"});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("the store is damaged: commit ") != std::string::npos);
+    CHECK(r.err.find("is missing (a pack file cut short or deleted?); run guidetrack fsck") !=
+          std::string::npos);
+    CHECK(r.err.find("no match for id") == std::string::npos);
+}

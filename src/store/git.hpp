@@ -64,6 +64,17 @@ inline Error git_failure(const std::string& what, int code) {
     return runtime_error(msg);
 }
 
+// Reading an object the store's own refs or trees point at: when it is not there, the store is
+// damaged (a pack cut short or deleted), and the message says so and what to do, rather than
+// libgit2's "object not found - no match for id".
+inline Error read_failure(const std::string& what, int code) {
+    if (code == GIT_ENOTFOUND)
+        return runtime_error("the store is damaged: " + what +
+                             " is missing (a pack file cut short or deleted?); run guidetrack "
+                             "fsck");
+    return git_failure("reading " + what, code);
+}
+
 // The same for messages that already say what failed ("cannot fetch from 'X'"): "what: reason".
 inline Error git_failure(const std::string& what) {
     const git_error* e = git_error_last();

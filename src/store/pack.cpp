@@ -179,14 +179,14 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
         git_object_t type = GIT_OBJECT_INVALID;
         rc = git_odb_read_header(&len, &type, odb.get(), &id);
         if (rc < 0)
-            return git_failure("reading object " + oid_hex(id), rc);
+            return read_failure("object " + oid_hex(id), rc);
         if (type != GIT_OBJECT_COMMIT) {
             others.push_back(id);
             continue;
         }
         git_commit* c = nullptr;
         if ((rc = git_commit_lookup(&c, repo.get(), &id)) < 0)
-            return git_failure("reading commit " + oid_hex(id), rc);
+            return read_failure("commit " + oid_hex(id), rc);
         CommitPtr commit(c);
         if ((rc = git_packbuilder_insert(pb.get(), &id, nullptr)) < 0)
             return git_failure("merging packs", rc);

@@ -246,7 +246,7 @@ struct Reader {
         git_commit* c = nullptr;
         int rc = git_commit_lookup(&c, repo, &oid);
         if (rc < 0)
-            return git_failure("reading commit " + oid_hex(oid), rc);
+            return read_failure("commit " + oid_hex(oid), rc);
         return CommitPtr(c);
     }
 
@@ -254,7 +254,7 @@ struct Reader {
         git_tree* t = nullptr;
         int rc = git_commit_tree(&t, c);
         if (rc < 0)
-            return git_failure("reading a tree", rc);
+            return read_failure("the tree of commit " + oid_hex(*git_commit_id(c)), rc);
         return TreePtr(t);
     }
 
@@ -270,7 +270,7 @@ struct Reader {
         TreeEntryPtr entry(e);
         git_blob* b = nullptr;
         if ((rc = git_blob_lookup(&b, repo, git_tree_entry_id(e))) < 0)
-            return git_failure("reading " + path, rc);
+            return read_failure(path + " (" + oid_hex(*git_tree_entry_id(e)) + ")", rc);
         BlobPtr blob(b);
         const char* data = static_cast<const char*>(git_blob_rawcontent(b));
         return std::optional<std::string>{
