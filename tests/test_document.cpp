@@ -58,6 +58,21 @@ TEST_CASE("stored text round-trips the document model exactly", "[document]") {
     CHECK(write_stored_text(*parsed) == stored);
 }
 
+TEST_CASE("a footnote reference inside a link's words round-trips (fuzz: extract_pdf)",
+          "[document]") {
+    Document d;
+    Block b = make(BlockKind::paragraph, "0 2014 , ( including", "1");
+    b.links.push_back(Link{2, 8, "#page=1"});
+    b.footnote_refs.push_back(FootnoteRef{5, "2"});
+    d.blocks.push_back(b);
+    assign_sections(d);
+    std::string stored = write_stored_text(d);
+    CHECK(stored.find("0 [201[^2]4 ,](<#page=1>) ( including") != std::string::npos);
+    auto back = parse_stored_text(stored);
+    REQUIRE(back.ok());
+    CHECK(*back == d);
+}
+
 TEST_CASE("stored text is readable Markdown with page markers", "[document]") {
     std::string stored = write_stored_text(sample());
     CHECK(stored.find("<!-- page 1 -->") != std::string::npos);

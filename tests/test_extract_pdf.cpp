@@ -348,3 +348,20 @@ TEST_CASE("extract_pdf: a footnote mark followed by punctuation is a reference, 
     CHECK(p58->footnote_refs[0].mark == "17");
     CHECK(p58->footnote_refs[0].offset == p58->text.find(','));
 }
+
+TEST_CASE("extract_pdf: control characters in a link annotation's address are dropped (fuzz)") {
+    using namespace guidetrack;
+    std::string pdf = linked_guide(std::string("mail:\n\0\0x.Panel@education.gov.uk", 32));
+    auto doc = extract::extract_pdf(pdf);
+    REQUIRE(doc.ok());
+    bool found = false;
+    for (const auto& b : doc->blocks)
+        for (const auto& l : b.links) {
+            found = true;
+            CHECK(l.target == "mail:x.Panel@education.gov.uk");
+        }
+    CHECK(found);
+    auto back = model::parse_stored_text(model::write_stored_text(*doc));
+    REQUIRE(back.ok());
+    CHECK(*back == *doc);
+}

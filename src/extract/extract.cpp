@@ -28,6 +28,9 @@ void TextBuilder::begin_link(std::string target) {
     if (in_link_)
         return;
     in_link_ = true;
+    // As URL parsers do: control characters (a PDF annotation's "mail:\n\0\0...") are no part
+    // of an address, and one on its own line would break the stored text's link.
+    std::erase_if(target, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
     segments_.push_back(Segment{{}, std::move(target), true, {}});
 }
 

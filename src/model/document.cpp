@@ -112,7 +112,7 @@ std::string write_content(const Block& block) {
             continue; // overlapping or out of range: the link cannot be written, drop it
         text_until(pos, link.begin);
         out.push_back('[');
-        escape_inline(out, std::string_view(block.text).substr(link.begin, link.end - link.begin));
+        text_until(link.begin, link.end); // with the footnote references inside the link's text
         out += "](<";
         escape_target(out, link.target);
         out += ">)";
