@@ -71,6 +71,18 @@ TEST_CASE("a footnote reference inside a link's words round-trips (fuzz: extract
     auto back = parse_stored_text(stored);
     REQUIRE(back.ok());
     CHECK(*back == d);
+
+    // A link whose words start with '^' is not a footnote reference.
+    Document e;
+    Block c = make(BlockKind::paragraph, "See ^3. the guidance", "1");
+    c.links.push_back(Link{4, 20, "https://example.org/g"});
+    e.blocks.push_back(c);
+    assign_sections(e);
+    stored = write_stored_text(e);
+    CHECK(stored.find("See [\\^3. the guidance](<https://example.org/g>)") != std::string::npos);
+    back = parse_stored_text(stored);
+    REQUIRE(back.ok());
+    CHECK(*back == e);
 }
 
 TEST_CASE("stored text is readable Markdown with page markers", "[document]") {
