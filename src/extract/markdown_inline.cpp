@@ -103,7 +103,8 @@ struct IterFree {
     void operator()(cmark_iter* i) const { cmark_iter_free(i); }
 };
 
-// A text node's literal into out, its footnote placeholders as references.
+// A text node's literal into out; each U+FDD0 N U+FDD1 stand-in (see kOpen) becomes footnote
+// reference N again.
 void emit_text(std::string_view t, const std::vector<std::string>& marks, TextBuilder& out) {
     std::size_t pos = 0;
     while (pos < t.size()) {
