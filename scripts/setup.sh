@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libgit2-dev libdtl-dev nlohmann-json3-dev libcli11-dev catch2
-  libpoppler-cpp-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
+  libpoppler-private-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   help2man
   zlib1g-dev libqpdf-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
   python3 libcmark-gfm-dev libcmark-gfm-extensions-dev

@@ -27,9 +27,18 @@
 #include "extract/common.hpp"
 #include "extract/pdf/links.hpp"
 
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-page.h>
+// poppler's core API (libpoppler-private-dev), as pdftotext uses it: poppler-cpp's text_list()
+// copied the whole cross-reference table twice per page and scanned each page's fonts again to
+// name them, which made a 10,000-page PDF quadratic (4x pdftotext's time).
+#include <poppler/Catalog.h>
+#include <poppler/Error.h>
+#include <poppler/GlobalParams.h>
+#include <poppler/PDFDoc.h>
+#include <poppler/Page.h>
+#include <poppler/Stream.h>
+#include <poppler/TextOutputDev.h>
+#include <poppler/UTF.h>
+#include <poppler/goo/GooString.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -99,9 +108,33 @@ struct Draft {
 
 // ---- small text helpers ------------------------------------------------------------------------
 
-std::string to_string(const poppler::ustring& s) {
-    auto bytes = s.to_utf8();
-    return std::string(bytes.begin(), bytes.end());
+// UTF-8 of a PDF text string (UTF-16 with a byte order mark, or PDFDocEncoding).
+std::string text_string_utf8(const GooString& s) {
+    Unicode* u = nullptr;
+    int n = TextStringToUCS4(s.toStr(), &u);
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+        char32_t c = u[i];
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            c = 0xFFFD;
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    gfree(u);
+    return out;
 }
 
 // Decode the first code point of a UTF-8 string (0 if empty or invalid).
@@ -521,15 +554,21 @@ void drop_furniture(std::vector<Page>& pages, double body_size) {
     for (auto& [key, occ] : seen) {
         if (occ.size() < needed)
             continue;
-        // Count pages with an occurrence at the same height as this one.
+        // Count the pages with an occurrence within 4 points of each occurrence's height: a
+        // window sliding over the occurrences in height order, with a count per page in it
+        // (linear after the sort; a running footer repeats on every page of a long document).
+        std::sort(occ.begin(), occ.end(),
+                  [](const Occurrence& a, const Occurrence& b) { return a.y < b.y; });
+        std::unordered_map<std::size_t, int> in_window;
+        std::size_t lo = 0, hi = 0;
         for (const auto& o : occ) {
-            std::unordered_set<std::size_t> pages_here;
-            for (const auto& other : occ)
-                if (std::abs(other.y - o.y) <= 4)
-                    pages_here.insert(other.page);
-            if (pages_here.size() >= needed) {
+            for (; hi < occ.size() && occ[hi].y <= o.y + 4; ++hi)
+                ++in_window[occ[hi].page];
+            for (; occ[lo].y < o.y - 4; ++lo)
+                if (--in_window[occ[lo].page] == 0)
+                    in_window.erase(occ[lo].page);
+            if (in_window.size() >= needed)
                 repeated.insert(key + "@" + std::to_string(std::lround(o.y)));
-            }
         }
     }
     for (std::size_t p = 0; p < pages.size(); ++p) {
@@ -1136,7 +1175,7 @@ void learn_hyphenation(const std::vector<Draft>& drafts, Hyphenation& hy) {
         }
 }
 
-void ignore_poppler_message(const std::string&, void*) {}
+void ignore_poppler_message(ErrorCategory, Goffset, const char*) {}
 
 } // namespace
 
@@ -1190,9 +1229,12 @@ static Result<void> check_inflated_size(std::string_view bytes) {
 }
 
 Result<model::Document> extract_pdf(std::string_view bytes) {
-    static std::once_flag quiet;
-    std::call_once(quiet,
-                   [] { poppler::set_debug_error_function(ignore_poppler_message, nullptr); });
+    static std::once_flag init;
+    std::call_once(init, [] {
+        if (!globalParams)
+            globalParams = std::make_unique<GlobalParams>();
+        setErrorCallback(ignore_poppler_message);
+    });
     if (bytes.empty())
         return input_error("the PDF is empty");
     if (bytes.size() > static_cast<std::size_t>(INT_MAX))
@@ -1205,13 +1247,16 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
         std::string_view::npos)
         return input_error("the PDF is truncated (no end-of-file marker)");
     GT_CHECK(check_inflated_size(bytes));
-    std::unique_ptr<poppler::document> pdf(
-        poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-    if (!pdf)
+    // The stream reads the caller's bytes in place; PDFDoc owns (and deletes) the stream.
+    auto pdf = std::make_unique<PDFDoc>(
+        new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)));
+    if (!pdf->isOk()) {
+        if (pdf->getErrorCode() == errEncrypted)
+            return input_error(
+                "the PDF is encrypted with a password; guidetrack cannot extract it");
         return input_error("the PDF cannot be read (truncated, corrupt or encrypted)");
-    if (pdf->is_locked())
-        return input_error("the PDF is encrypted with a password; guidetrack cannot extract it");
-    int count = pdf->pages();
+    }
+    int count = pdf->getNumPages();
     if (count <= 0)
         return input_error("the PDF has no pages");
 
@@ -1223,30 +1268,37 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
     std::vector<Page> pages(static_cast<std::size_t>(count));
     std::unordered_map<std::string, std::pair<bool, bool>> fonts; // name -> (bold, symbol)
     std::size_t word_total = 0;
+    std::vector<Word> words;
     for (int i = 0; i < count; ++i) {
-        std::unique_ptr<poppler::page> page(pdf->create_page(i));
         Page& out = pages[static_cast<std::size_t>(i)];
         out.label = std::to_string(i + 1);
+        ::Page* page = pdf->getPage(i + 1);
         if (!page)
             continue;
-        if (std::string label = text::normalise_lossy(to_string(page->label())); !label.empty())
-            out.label = label;
-        out.height = page->page_rect().height();
-        std::vector<Word> words;
-        for (auto& box : page->text_list(poppler::page::text_list_include_font)) {
-            Word w;
-            w.text = to_string(box.text());
+        if (GooString label; pdf->getCatalog()->indexToLabel(i, &label))
+            if (std::string text = text::normalise_lossy(text_string_utf8(label)); !text.empty())
+                out.label = text;
+        out.height = page->getCropHeight();
+        // Word boxes in reading order, at 72 dpi (points) and without rotation, as pdftotext.
+        TextOutputDev dev(nullptr, false, 0, false, false);
+        pdf->displayPage(&dev, i + 1, 72, 72, 0, false, false, false);
+        std::unique_ptr<TextWordList> list = dev.makeWordList();
+        words.clear();
+        for (int k = 0; list && k < list->getLength(); ++k) {
+            const TextWord* box = list->get(k);
             // Blank words and text too small to read (hidden tags of some PDF writers).
-            if (box.get_font_size() < 3 || text::normalise_lossy(w.text).empty())
+            if (box->getFontSize() < 3)
                 continue;
-            auto r = box.bbox();
-            w.x0 = r.left();
-            w.y0 = r.top();
-            w.x1 = r.right();
-            w.y1 = r.bottom();
-            w.size = box.get_font_size();
-            w.space_after = box.has_space_after();
-            std::string font = box.has_font_info() ? box.get_font_name() : std::string();
+            Word w;
+            std::unique_ptr<GooString> text(box->getText());
+            w.text = text ? text->toStr() : std::string();
+            if (text::normalise_lossy(w.text).empty())
+                continue;
+            box->getBBox(&w.x0, &w.y0, &w.x1, &w.y1);
+            w.size = box->getFontSize();
+            w.space_after = box->hasSpaceAfter();
+            const GooString* name = box->getLength() > 0 ? box->getFontName(0) : nullptr;
+            std::string font = name ? name->toStr() : std::string();
             auto it = fonts.find(font);
             if (it == fonts.end())
                 it = fonts.emplace(font, std::pair{is_bold_font(font), is_symbol_font(font)}).first;
