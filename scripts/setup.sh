@@ -9,7 +9,7 @@ packages=(
   libgit2-dev libdtl-dev nlohmann-json3-dev libcli11-dev catch2
   libpoppler-private-dev libxml2-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev
   help2man
-  zlib1g-dev libqpdf-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
+  zlib1g-dev poppler-utils libxml2-utils libcpp-httplib-dev time libtomlplusplus-dev
   python3 libcmark-gfm-dev libcmark-gfm-extensions-dev
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and

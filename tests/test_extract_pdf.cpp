@@ -365,3 +365,47 @@ TEST_CASE("extract_pdf: control characters in a link annotation's address are dr
     REQUIRE(back.ok());
     CHECK(*back == *doc);
 }
+
+TEST_CASE("extract_pdf: a long PDF read a page at a time, its measures from a sample of pages, "
+          "gives the document read whole") {
+    pdfgen::Flow f(kHeader);
+    for (int s = 1; s <= 14; ++s) {
+        std::string n = std::to_string(s);
+        f.heading("Part " + n + ": what schools do", 14);
+        f.paragraph("Every school should have a safeguarding policy. " + long_text(20 + s),
+                    std::to_string(3 * s - 2));
+        f.paragraph_lines({"Schools work with local partners on multi-agency plans. They take part "
+                           "in multi-",
+                           "agency arrangements, in safe-", "guarding training and in consul-",
+                           "tation on local priorities."},
+                          std::to_string(3 * s - 1));
+        f.paragraph("The Children Act ^" + n + " requires every school to cooperate with the " +
+                    "local authority.");
+        // Distinct notes: a note repeated on several pages at one height reads as a footer.
+        const char* acts[] = {"Children", "Education", "Childcare", "Equality"};
+        f.footnote(n, std::string(acts[s % 4]) + " Act, part " + std::string(s, 'I') + ".");
+        f.item("a written policy that all staff have read");
+        f.item("a named lead with the time, training and resources to carry out the role well, "
+               "and a deputy who can act when the lead is away");
+        f.paragraph(long_text(5), std::to_string(3 * s));
+    }
+    std::string bytes = f.pdf();
+    auto whole = extract_pdf(bytes);
+    auto paged = extract_pdf(bytes, {.keep_all_pages = 5, .sample_pages = 8});
+    REQUIRE(whole.ok());
+    REQUIRE(paged.ok());
+    REQUIRE(whole->blocks.size() > 50);
+    CHECK(std::stoi(whole->blocks.back().page) > 12); // so the sample of 8 skips pages
+    CHECK(*paged == *whole);
+    for (const Block& b : paged->blocks) {
+        CHECK(b.text.find(kHeader) == std::string::npos);
+        CHECK(b.text.find("safe-guarding") == std::string::npos);
+    }
+    const Block* three = find_number(*paged, "42");
+    REQUIRE(three);
+    CHECK(three->text.find("This is the end of paragraph three.") != std::string::npos);
+    // A sample of one page still reads the document (measures from that page alone).
+    auto one = extract_pdf(bytes, {.keep_all_pages = 1, .sample_pages = 1});
+    REQUIRE(one.ok());
+    CHECK(one->blocks.size() > 50);
+}

@@ -8,6 +8,7 @@
 #include "guidetrack/model/document.hpp"
 #include "guidetrack/result.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -34,7 +35,16 @@ constexpr std::size_t default_max_input_bytes = 256u * 1024u * 1024u;
 
 Result<model::Document> extract(std::string_view bytes, const Options& options = {});
 
-Result<model::Document> extract_pdf(std::string_view bytes);
+// How extract_pdf holds a document's pages. A PDF of up to keep_all_pages pages is read whole;
+// a longer one one page at a time, its measures (body text size, paragraph spacing, running
+// headers and footers, hyphenation habit) taken from sample_pages pages spread evenly through
+// it, so that memory holds a few pages' word boxes and the document model, not every page's.
+struct PdfPaging {
+    std::size_t keep_all_pages = 2000;
+    std::size_t sample_pages = 400;
+};
+
+Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging = {});
 Result<model::Document> extract_html(std::string_view bytes);
 Result<model::Document> extract_markdown(std::string_view bytes);
 Result<model::Document> extract_text(std::string_view bytes);

@@ -1,20 +1,21 @@
 #include "extract/pdf/links.hpp"
 
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFAnnotationObjectHelper.hh>
-#include <qpdf/QPDFNameTreeObjectHelper.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFPageObjectHelper.hh>
+#include <poppler/Annot.h>
+#include <poppler/Link.h>
+#include <poppler/PDFDoc.h>
+#include <poppler/Page.h>
+#include <poppler/UTF.h>
+#include <poppler/goo/GooString.h>
 
 #include <algorithm>
-#include <exception>
 
 namespace guidetrack::extract::pdf {
 
 namespace {
 
-// Trim ASCII white space (some writers pad /URI strings).
-std::string trim(std::string s) {
+// A /URI string, trimmed of ASCII white space (some writers pad them).
+std::string uri_text(const std::string& raw) {
+    std::string s = text_string_utf8(raw);
     auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0; };
     while (!s.empty() && space(s.back()))
         s.pop_back();
@@ -24,126 +25,111 @@ std::string trim(std::string s) {
     return s.substr(b);
 }
 
-// The 1-based page number of an explicit destination array ([page /XYZ ...]), or 0.
-int destination_page(QPDF& pdf, QPDFObjectHandle dest) {
-    if (dest.isDictionary() && dest.hasKey("/D")) // a named destination's value << /D [...] >>
-        dest = dest.getKey("/D");
-    if (!dest.isArray() || dest.getArrayNItems() < 1)
+// The 1-based page a destination points to, or 0.
+int destination_page(PDFDoc& doc, const LinkDest* dest) {
+    if (!dest || !dest->isOk())
         return 0;
-    QPDFObjectHandle page = dest.getArrayItem(0);
-    if (page.isInteger()) // a page index (used for remote destinations, tolerated here)
-        return page.getIntValueAsInt() + 1;
-    if (!page.isDictionary())
-        return 0;
-    int index = pdf.findPage(page);
-    return index < 0 ? 0 : index + 1;
+    if (!dest->isPageRef()) // a page index (used for remote destinations, tolerated here)
+        return dest->getPageNum() >= 1 && dest->getPageNum() <= doc.getNumPages()
+                   ? dest->getPageNum()
+                   : 0;
+    return doc.findPage(dest->getPageRef()); // 0 when the reference is not a page
 }
 
-// Resolve a named destination (a name or a string) through the catalog's /Dests dictionary or
-// its /Names /Dests name tree.
-QPDFObjectHandle named_destination(QPDF& pdf, QPDFObjectHandle name) {
-    QPDFObjectHandle root = pdf.getRoot();
-    if (name.isName()) {
-        QPDFObjectHandle dests = root.getKey("/Dests");
-        if (dests.isDictionary())
-            return dests.getKey(name.getName());
-        return QPDFObjectHandle::newNull();
+std::string link_target(PDFDoc& doc, const LinkAction* action) {
+    if (!action || !action->isOk())
+        return {};
+    if (action->getKind() == actionURI)
+        return uri_text(static_cast<const LinkURI*>(action)->getURI());
+    if (action->getKind() != actionGoTo)
+        return {}; // remote files, launch, JavaScript: not kept
+    const auto* go = static_cast<const LinkGoTo*>(action);
+    int page = 0;
+    if (go->getDest()) {
+        page = destination_page(doc, go->getDest());
+    } else if (go->getNamedDest()) {
+        std::unique_ptr<LinkDest> named = doc.findDest(go->getNamedDest());
+        page = destination_page(doc, named.get());
     }
-    if (!name.isString())
-        return QPDFObjectHandle::newNull();
-    QPDFObjectHandle names = root.getKey("/Names");
-    if (!names.isDictionary())
-        return QPDFObjectHandle::newNull();
-    QPDFObjectHandle tree = names.getKey("/Dests");
-    if (!tree.isDictionary())
-        return QPDFObjectHandle::newNull();
-    QPDFNameTreeObjectHelper helper(tree, pdf, false);
-    QPDFObjectHandle out;
-    if (helper.findObject(name.getUTF8Value(), out))
-        return out;
-    return QPDFObjectHandle::newNull();
-}
-
-std::string link_target(QPDF& pdf, QPDFObjectHandle annot) {
-    QPDFObjectHandle dest;
-    QPDFObjectHandle action = annot.getKey("/A");
-    if (action.isDictionary()) {
-        QPDFObjectHandle kind = action.getKey("/S");
-        if (kind.isNameAndEquals("/URI")) {
-            QPDFObjectHandle uri = action.getKey("/URI");
-            return uri.isString() ? trim(uri.getUTF8Value()) : std::string();
-        }
-        if (kind.isNameAndEquals("/GoTo"))
-            dest = action.getKey("/D");
-        else
-            return {}; // remote files, launch, JavaScript: not kept
-    } else {
-        dest = annot.getKey("/Dest");
-    }
-    if (dest.isName() || dest.isString())
-        dest = named_destination(pdf, dest);
-    int page = destination_page(pdf, dest);
     return page > 0 ? "#page=" + std::to_string(page) : std::string();
 }
 
 } // namespace
 
-std::vector<std::vector<PageLink>> read_links(std::string_view bytes) {
-    std::vector<std::vector<PageLink>> out;
-    try {
-        QPDF pdf;
-        pdf.setSuppressWarnings(true);
-        pdf.processMemoryFile("input.pdf", bytes.data(), bytes.size());
-        auto pages = QPDFPageDocumentHelper(pdf).getAllPages();
-        out.resize(pages.size());
-        for (std::size_t p = 0; p < pages.size(); ++p) {
-            auto& page = pages[p];
-            QPDFObjectHandle box_obj = page.getCropBox();
-            if (!box_obj.isRectangle())
-                box_obj = page.getMediaBox();
-            if (!box_obj.isRectangle())
-                continue;
-            auto box = box_obj.getArrayAsRectangle();
-            double bx0 = std::min(box.llx, box.urx), bx1 = std::max(box.llx, box.urx);
-            double by0 = std::min(box.lly, box.ury), by1 = std::max(box.lly, box.ury);
-            int rotate = 0;
-            if (QPDFObjectHandle r = page.getAttribute("/Rotate", false); r.isInteger())
-                rotate = ((r.getIntValueAsInt() % 360) + 360) % 360;
-            // PDF user space (origin bottom left, y up) -> poppler's top-left coordinates.
-            auto convert = [&](double x, double y, double& X, double& Y) {
-                switch (rotate) {
-                case 90:
-                    X = y - by0, Y = x - bx0;
-                    break;
-                case 180:
-                    X = bx1 - x, Y = y - by0;
-                    break;
-                case 270:
-                    X = by1 - y, Y = bx1 - x;
-                    break;
-                default:
-                    X = x - bx0, Y = by1 - y;
-                }
-            };
-            for (auto& annot : page.getAnnotations("/Link")) {
-                std::string target = link_target(pdf, annot.getObjectHandle());
-                if (target.empty())
-                    continue;
-                auto r = annot.getRect();
-                double ax, ay, bx, by;
-                convert(r.llx, r.lly, ax, ay);
-                convert(r.urx, r.ury, bx, by);
-                PageLink link;
-                link.x0 = std::min(ax, bx);
-                link.x1 = std::max(ax, bx);
-                link.y0 = std::min(ay, by);
-                link.y1 = std::max(ay, by);
-                link.target = std::move(target);
-                out[p].push_back(std::move(link));
-            }
+std::string text_string_utf8(const std::string& raw) {
+    Unicode* u = nullptr;
+    int n = TextStringToUCS4(raw, &u);
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+        char32_t c = u[i];
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            c = 0xFFFD;
+        if (c < 0x80) {
+            s += static_cast<char>(c);
+        } else if (c < 0x800) {
+            s += static_cast<char>(0xC0 | (c >> 6));
+            s += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            s += static_cast<char>(0xE0 | (c >> 12));
+            s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            s += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            s += static_cast<char>(0xF0 | (c >> 18));
+            s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            s += static_cast<char>(0x80 | (c & 0x3F));
         }
-    } catch (const std::exception&) {
-        return {};
+    }
+    gfree(u);
+    return s;
+}
+
+std::vector<PageLink> page_links(PDFDoc& doc, int page_number) {
+    std::vector<PageLink> out;
+    ::Page* page = doc.getPage(page_number);
+    if (!page)
+        return out;
+    const PDFRectangle* box = page->getCropBox();
+    double bx0 = std::min(box->x1, box->x2), bx1 = std::max(box->x1, box->x2);
+    double by0 = std::min(box->y1, box->y2), by1 = std::max(box->y1, box->y2);
+    int rotate = ((page->getRotate() % 360) + 360) % 360;
+    // PDF user space (origin bottom left, y up) -> poppler's top-left coordinates.
+    auto convert = [&](double x, double y, double& X, double& Y) {
+        switch (rotate) {
+        case 90:
+            X = y - by0, Y = x - bx0;
+            break;
+        case 180:
+            X = bx1 - x, Y = y - by0;
+            break;
+        case 270:
+            X = by1 - y, Y = bx1 - x;
+            break;
+        default:
+            X = x - bx0, Y = by1 - y;
+        }
+    };
+    std::unique_ptr<Links> links = page->getLinks();
+    if (!links)
+        return out;
+    for (AnnotLink* annot : links->getLinks()) {
+        if (!annot)
+            continue;
+        std::string target = link_target(doc, annot->getAction());
+        if (target.empty())
+            continue;
+        double rx0, ry0, rx1, ry1;
+        annot->getRect(&rx0, &ry0, &rx1, &ry1);
+        double ax, ay, bx, by;
+        convert(rx0, ry0, ax, ay);
+        convert(rx1, ry1, bx, by);
+        PageLink link;
+        link.x0 = std::min(ax, bx);
+        link.x1 = std::max(ax, bx);
+        link.y0 = std::min(ay, by);
+        link.y1 = std::max(ay, by);
+        link.target = std::move(target);
+        out.push_back(std::move(link));
     }
     return out;
 }

@@ -1,16 +1,16 @@
 // Link annotations of a PDF (private to the PDF extractor).
 //
-// poppler-cpp has no link API, so the PDF's /Annots are read with qpdf: every /Link annotation
-// with a web address (/A << /S /URI >>) or a destination inside the document (/Dest, or
-// /A << /S /GoTo /D >>, an explicit array or a named destination). Rectangles are converted to
-// the coordinates of poppler's text boxes (points, origin at the top left of the crop box, y
-// pointing down, after the page's /Rotate), so that a word is under a link when its centre is
-// inside the rectangle.
+// Every /Link annotation of a page, read with poppler, that goes to a web address
+// (/A << /S /URI >>) or to a page of the document itself (/Dest, or /A << /S /GoTo /D >>, an
+// explicit array or a named destination). Rectangles are converted to the coordinates of
+// poppler's text boxes (points, origin at the top left of the crop box, y pointing down, after
+// the page's /Rotate), so that a word is under a link when its centre is inside the rectangle.
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
+
+class PDFDoc;
 
 namespace guidetrack::extract::pdf {
 
@@ -21,8 +21,11 @@ struct PageLink {
     std::string target;
 };
 
-// The links of every page (index = page index). Returns an empty vector when qpdf cannot read
-// the file (the text is still extracted; only the links are missing). Never throws.
-std::vector<std::vector<PageLink>> read_links(std::string_view bytes);
+// A PDF text string (UTF-16 with a byte order mark, or PDFDocEncoding) as UTF-8.
+std::string text_string_utf8(const std::string& raw);
+
+// The links of page `page_number` (1-based) of an open document; none for a page poppler
+// cannot read. Never throws.
+std::vector<PageLink> page_links(PDFDoc& doc, int page_number);
 
 } // namespace guidetrack::extract::pdf

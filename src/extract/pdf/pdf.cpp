@@ -45,6 +45,8 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,35 +109,6 @@ struct Draft {
 };
 
 // ---- small text helpers ------------------------------------------------------------------------
-
-// UTF-8 of a PDF text string (UTF-16 with a byte order mark, or PDFDocEncoding).
-std::string text_string_utf8(const GooString& s) {
-    Unicode* u = nullptr;
-    int n = TextStringToUCS4(s.toStr(), &u);
-    std::string out;
-    for (int i = 0; i < n; ++i) {
-        char32_t c = u[i];
-        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            c = 0xFFFD;
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (c < 0x800) {
-            out += static_cast<char>(0xC0 | (c >> 6));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out += static_cast<char>(0xE0 | (c >> 12));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (c >> 18));
-            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        }
-    }
-    gfree(u);
-    return out;
-}
 
 // Decode the first code point of a UTF-8 string (0 if empty or invalid).
 char32_t first_code_point(std::string_view s) {
@@ -535,16 +508,18 @@ std::string masked_key(const Line& line) {
     return key;
 }
 
-void drop_furniture(std::vector<Page>& pages, double body_size) {
-    // Repeated text in the margins.
+bool in_margin(const Page& p, const Line& l) {
+    return l.y1 <= p.height * 0.12 || l.y0 >= p.height * 0.85;
+}
+
+// The margin lines repeated at one height on several pages (digits masked, so that "Page 3 of
+// 40" repeats): running headers and footers, as "masked text@rounded height" keys.
+std::unordered_set<std::string> furniture_keys(const std::vector<Page>& pages, double body_size) {
     struct Occurrence {
         std::size_t page;
         double y;
     };
     std::unordered_map<std::string, std::vector<Occurrence>> seen;
-    auto in_margin = [](const Page& p, const Line& l) {
-        return l.y1 <= p.height * 0.12 || l.y0 >= p.height * 0.85;
-    };
     for (std::size_t p = 0; p < pages.size(); ++p)
         for (const Line& l : pages[p].lines)
             if (in_margin(pages[p], l) && l.size <= body_size * 1.1)
@@ -571,28 +546,28 @@ void drop_furniture(std::vector<Page>& pages, double body_size) {
                 repeated.insert(key + "@" + std::to_string(std::lround(o.y)));
         }
     }
-    for (std::size_t p = 0; p < pages.size(); ++p) {
-        Page& page = pages[p];
+    return repeated;
+}
+
+// Drop a page's running headers and footers, and a bare page number at its top or bottom.
+void drop_page_furniture(Page& page, const std::unordered_set<std::string>& repeated) {
+    if (!repeated.empty())
         std::erase_if(page.lines, [&](const Line& l) {
             return in_margin(page, l) &&
                    repeated.count(masked_key(l) + "@" + std::to_string(std::lround(l.y0)));
         });
-        // Bare page numbers at the very top or bottom.
-        for (bool changed = true; changed && !page.lines.empty();) {
-            changed = false;
-            auto top = std::min_element(page.lines.begin(), page.lines.end(),
-                                        [](const Line& a, const Line& b) { return a.y0 < b.y0; });
-            auto bottom =
-                std::max_element(page.lines.begin(), page.lines.end(),
-                                 [](const Line& a, const Line& b) { return a.y1 < b.y1; });
-            for (auto it : {bottom, top}) {
-                bool margin =
-                    it == top ? it->y1 <= page.height * 0.15 : it->y0 >= page.height * 0.82;
-                if (margin && looks_like_page_number(line_text(*it))) {
-                    page.lines.erase(it);
-                    changed = true;
-                    break;
-                }
+    for (bool changed = true; changed && !page.lines.empty();) {
+        changed = false;
+        auto top = std::min_element(page.lines.begin(), page.lines.end(),
+                                    [](const Line& a, const Line& b) { return a.y0 < b.y0; });
+        auto bottom = std::max_element(page.lines.begin(), page.lines.end(),
+                                       [](const Line& a, const Line& b) { return a.y1 < b.y1; });
+        for (auto it : {bottom, top}) {
+            bool margin = it == top ? it->y1 <= page.height * 0.15 : it->y0 >= page.height * 0.82;
+            if (margin && looks_like_page_number(line_text(*it))) {
+                page.lines.erase(it);
+                changed = true;
+                break;
             }
         }
     }
@@ -706,19 +681,39 @@ struct HeadingStyle {
 
 class Builder {
   public:
-    Builder(const std::vector<Page>& pages, const Stats& stats) : pages_(pages), s_(stats) {}
+    // Complete drafts go to emit, in document order. The lines of the pages given must stay
+    // where they are until oldest_page_in_use() has passed them.
+    Builder(const Stats& stats, std::function<void(Draft&&)> emit)
+        : s_(stats), emit_(std::move(emit)) {}
 
-    std::vector<Draft> run() {
-        for (std::size_t p = 0; p < pages_.size(); ++p) {
-            std::vector<const Line*> body, notes;
-            split_footnotes(pages_[p], s_.body_size, body, notes);
-            for (const Line* l : body)
-                add_body_line(*l, p);
-            add_footnotes(notes, p);
-        }
+    void add_page(const Page& page, std::size_t p) {
+        std::vector<const Line*> body, notes;
+        split_footnotes(page, s_.body_size, body, notes);
+        for (const Line* l : body)
+            add_body_line(*l, p);
+        add_footnotes(notes, p);
+    }
+
+    void finish() {
         close();
         flush_notes();
-        return std::move(out_);
+    }
+
+    // The first page whose lines a draft not yet emitted refers to (SIZE_MAX: none).
+    std::size_t oldest_page_in_use() const {
+        std::size_t oldest = SIZE_MAX;
+        auto visit = [&](const Draft& d) {
+            for (const Line* l : d.lines)
+                oldest = std::min(oldest, l->page);
+            for (const auto& cell : d.cells)
+                for (const Segment& seg : cell)
+                    oldest = std::min(oldest, seg.line->page);
+        };
+        if (open_)
+            visit(*open_);
+        for (const Draft& n : pending_notes_)
+            visit(n);
+        return oldest;
     }
 
   private:
@@ -792,17 +787,19 @@ class Builder {
     void close() {
         if (!open_)
             return;
-        out_.push_back(std::move(*open_));
+        Draft done = std::move(*open_);
         open_.reset();
+        emit_(std::move(done));
         flush_notes();
     }
 
     void flush_notes() {
         if (open_)
             return;
-        for (auto& n : pending_notes_)
-            out_.push_back(std::move(n));
+        std::vector<Draft> notes = std::move(pending_notes_);
         pending_notes_.clear();
+        for (auto& n : notes)
+            emit_(std::move(n));
     }
 
     // Indices of the words that start a new table cell: after a gap far wider than a space.
@@ -975,11 +972,10 @@ class Builder {
         flush_notes();
     }
 
-    const std::vector<Page>& pages_;
     const Stats& s_;
+    std::function<void(Draft&&)> emit_;
     std::optional<Draft> open_;
     std::vector<Draft> pending_notes_;
-    std::vector<Draft> out_;
     std::vector<double> list_x_;
     long last_number_ = 0;
 };
@@ -997,11 +993,11 @@ std::string strip_punctuation(std::string_view w) {
 
 class Hyphenation {
   public:
-    explicit Hyphenation(const std::vector<Page>& pages) {
-        for (const Page& p : pages)
-            for (const Line& l : p.lines)
-                for (std::size_t i = 0; i + 1 < l.words.size(); ++i)
-                    vocabulary_.insert(strip_punctuation(l.words[i].text));
+    // The words of a page (but each line's last, which may be half a hyphenated word).
+    void add(const Page& p) {
+        for (const Line& l : p.lines)
+            for (std::size_t i = 0; i + 1 < l.words.size(); ++i)
+                vocabulary_.insert(strip_punctuation(l.words[i].text));
     }
 
     enum class Decision { keep, join, unknown };
@@ -1165,15 +1161,63 @@ model::Block draft_block(const Draft& d, const Hyphenation& hy,
     return out;
 }
 
-void learn_hyphenation(const std::vector<Draft>& drafts, Hyphenation& hy) {
-    for (const Draft& d : drafts)
-        for (std::size_t i = 0; i + 1 < d.lines.size(); ++i) {
-            const Word& head = d.lines[i]->words.back();
-            const Line& next = *d.lines[i + 1];
-            if (ends_with_hyphen(head.text) && !next.words.empty())
-                hy.learn(hy.decide(head.text, next.words.front().text));
-        }
+void learn_hyphenation(const Draft& d, Hyphenation& hy) {
+    for (std::size_t i = 0; i + 1 < d.lines.size(); ++i) {
+        const Word& head = d.lines[i]->words.back();
+        const Line& next = *d.lines[i + 1];
+        if (ends_with_hyphen(head.text) && !next.words.empty())
+            hy.learn(hy.decide(head.text, next.words.front().text));
+    }
 }
+
+// Blocks from drafts, in document order. Heading levels go by style rank (the largest size
+// first, bold before regular at one size), known once every heading has been seen.
+class Assembler {
+  public:
+    void add(const Draft& d, const Hyphenation& hy, const std::vector<std::string>& targets,
+             const std::string& page_label) {
+        HeadingStyle style{std::lround(d.size * 2), d.bold};
+        if (d.kind == BlockKind::heading)
+            ++uses_[style];
+        model::Block b = draft_block(d, hy, targets);
+        b.kind = d.kind;
+        if (b.text.empty())
+            return;
+        b.page = page_label;
+        b.number = d.number;
+        if (d.kind == BlockKind::list_item)
+            b.level = d.level;
+        doc_.blocks.push_back(std::move(b));
+        styles_.push_back(style);
+    }
+
+    model::Document finish() {
+        // Only styles used by several headings get a rank of their own, so that a cover page's
+        // one-off title sizes do not push every chapter heading down the levels.
+        std::map<HeadingStyle, int> levels;
+        for (const auto& [style, count] : uses_) {
+            int above = 0;
+            for (const auto& [other, other_count] : uses_)
+                if (other_count >= 2 && other < style)
+                    ++above;
+            levels[style] = std::min(above + 1, 6);
+        }
+        for (std::size_t i = 0; i < doc_.blocks.size(); ++i) {
+            model::Block& b = doc_.blocks[i];
+            if (b.kind != BlockKind::heading)
+                continue;
+            b.level = levels[styles_[i]];
+            if (b.text.size() > 300) // a bold paragraph, not a title
+                b.kind = BlockKind::paragraph, b.level = 0;
+        }
+        return std::move(doc_);
+    }
+
+  private:
+    std::map<HeadingStyle, int> uses_;
+    std::vector<HeadingStyle> styles_; // one per block
+    model::Document doc_;
+};
 
 void ignore_poppler_message(ErrorCategory, Goffset, const char*) {}
 
@@ -1228,7 +1272,7 @@ static Result<void> check_inflated_size(std::string_view bytes) {
     return {};
 }
 
-Result<model::Document> extract_pdf(std::string_view bytes) {
+Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging) {
     static std::once_flag init;
     std::call_once(init, [] {
         if (!globalParams)
@@ -1260,23 +1304,20 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
     if (count <= 0)
         return input_error("the PDF has no pages");
 
-    // Link annotations (qpdf); the text comes from poppler.
-    std::vector<std::vector<pdf::PageLink>> links = pdf::read_links(bytes);
-    std::vector<std::string> targets;
+    std::vector<std::string> targets; // link targets, by index
     std::unordered_map<std::string, int> target_index;
-
-    std::vector<Page> pages(static_cast<std::size_t>(count));
     std::unordered_map<std::string, std::pair<bool, bool>> fonts; // name -> (bold, symbol)
-    std::size_t word_total = 0;
     std::vector<Word> words;
-    for (int i = 0; i < count; ++i) {
-        Page& out = pages[static_cast<std::size_t>(i)];
+    std::size_t word_total = 0;
+    auto read_page = [&](int i) {
+        Page out;
         out.label = std::to_string(i + 1);
         ::Page* page = pdf->getPage(i + 1);
         if (!page)
-            continue;
+            return out;
         if (GooString label; pdf->getCatalog()->indexToLabel(i, &label))
-            if (std::string text = text::normalise_lossy(text_string_utf8(label)); !text.empty())
+            if (std::string text = text::normalise_lossy(pdf::text_string_utf8(label.toStr()));
+                !text.empty())
                 out.label = text;
         out.height = page->getCropHeight();
         // Word boxes in reading order, at 72 dpi (points) and without rotation, as pdftotext.
@@ -1307,57 +1348,88 @@ Result<model::Document> extract_pdf(std::string_view bytes) {
                 w.text = "\xE2\x80\xA2"; // a symbol-font bullet glyph ("o", "§") reads as "•"
             words.push_back(std::move(w));
         }
-        if (static_cast<std::size_t>(i) < links.size())
-            assign_links(words, links[static_cast<std::size_t>(i)], targets, target_index);
+        assign_links(words, pdf::page_links(*pdf, i + 1), targets, target_index);
         word_total += words.size();
         build_lines(out, words, static_cast<std::size_t>(i));
         attach_lone_marks(out);
         mark_footnote_refs(out);
-    }
-    if (word_total == 0)
-        return input_error("the PDF has no text layer (scanned?); guidetrack cannot extract it");
+        return out;
+    };
 
+    // The document's measures (body size, paragraph gap, line length) and running headers come
+    // from all its pages, or for a long document from pages spread evenly through it, so that
+    // memory holds one page's word boxes at a time rather than the whole document's.
+    auto pages_total = static_cast<std::size_t>(count);
+    bool whole = pages_total <= paging.keep_all_pages || paging.sample_pages >= pages_total;
+    std::vector<Page> pages;
+    std::size_t sample = whole ? pages_total : std::max<std::size_t>(paging.sample_pages, 1);
+    for (std::size_t k = 0; k < sample; ++k)
+        pages.push_back(read_page(static_cast<int>(whole ? k : k * pages_total / sample)));
+    if (whole && word_total == 0)
+        return input_error("the PDF has no text layer (scanned?); guidetrack cannot extract it");
     Stats stats = measure(pages);
-    drop_furniture(pages, stats.body_size);
+    std::unordered_set<std::string> furniture = furniture_keys(pages, stats.body_size);
+    for (Page& page : pages)
+        drop_page_furniture(page, furniture);
     stats = measure(pages);
 
-    std::vector<Draft> drafts = Builder(pages, stats).run();
-    Hyphenation hyphenation(pages);
-    learn_hyphenation(drafts, hyphenation);
-
-    // Heading levels by style rank: the largest size first, bold before regular at one size.
-    // Only styles used by several headings get a rank of their own, so that a cover page's
-    // one-off title sizes do not push every chapter heading down the levels.
-    std::map<HeadingStyle, int> uses;
-    for (const Draft& d : drafts)
-        if (d.kind == BlockKind::heading)
-            ++uses[{std::lround(d.size * 2), d.bold}];
-    std::map<HeadingStyle, int> styles;
-    for (const auto& [style, count] : uses) {
-        int above = 0;
-        for (const auto& [other, other_count] : uses)
-            if (other_count >= 2 && other < style)
-                ++above;
-        styles[style] = std::min(above + 1, 6);
-    }
-
-    model::Document doc;
-    for (const Draft& d : drafts) {
-        model::Block b = draft_block(d, hyphenation, targets);
-        b.kind = d.kind;
-        if (b.text.empty())
-            continue;
-        b.page = pages[d.page].label;
-        b.number = d.number;
-        if (d.kind == BlockKind::heading) {
-            b.level = styles[{std::lround(d.size * 2), d.bold}];
-            if (b.text.size() > 300) // a bold paragraph, not a title
-                b.kind = BlockKind::paragraph, b.level = 0;
-        } else if (d.kind == BlockKind::list_item) {
-            b.level = d.level;
+    Hyphenation hyphenation;
+    Assembler assembler;
+    if (whole) {
+        // All pages at hand: the drafts first, then the hyphenation habit from all of them, then
+        // the text.
+        std::vector<Draft> drafts;
+        Builder builder(stats, [&](Draft&& d) { drafts.push_back(std::move(d)); });
+        for (std::size_t p = 0; p < pages.size(); ++p) {
+            hyphenation.add(pages[p]);
+            builder.add_page(pages[p], p);
         }
-        doc.blocks.push_back(std::move(b));
+        builder.finish();
+        for (const Draft& d : drafts)
+            learn_hyphenation(d, hyphenation);
+        for (const Draft& d : drafts)
+            assembler.add(d, hyphenation, targets, pages[d.page].label);
+    } else {
+        // The hyphenation habit from the sample; the vocabulary from the sample and every page
+        // read so far. Each draft becomes a block once complete, and a page is freed once no
+        // draft still open refers to it.
+        {
+            std::vector<Draft> drafts;
+            Builder builder(stats, [&](Draft&& d) { drafts.push_back(std::move(d)); });
+            for (std::size_t p = 0; p < pages.size(); ++p) {
+                hyphenation.add(pages[p]);
+                builder.add_page(pages[p], p);
+            }
+            builder.finish();
+            for (const Draft& d : drafts)
+                learn_hyphenation(d, hyphenation);
+        }
+        pages = {};
+        word_total = 0;
+        std::vector<std::string> labels(pages_total);
+        std::deque<Page> held; // pages first_held, first_held + 1, ...
+        std::size_t first_held = 0;
+        Builder builder(stats,
+                        [&](Draft&& d) { assembler.add(d, hyphenation, targets, labels[d.page]); });
+        for (std::size_t p = 0; p < pages_total; ++p) {
+            Page page = read_page(static_cast<int>(p));
+            drop_page_furniture(page, furniture);
+            labels[p] = page.label;
+            hyphenation.add(page);
+            held.push_back(std::move(page));
+            builder.add_page(held.back(), p);
+            for (std::size_t keep = std::min(builder.oldest_page_in_use(), p + 1);
+                 first_held < keep; ++first_held)
+                held.pop_front();
+        }
+        builder.finish();
+        if (word_total == 0)
+            return input_error(
+                "the PDF has no text layer (scanned?); guidetrack cannot extract it");
     }
+    pdf.reset();
+
+    model::Document doc = assembler.finish();
     if (doc.blocks.empty())
         return input_error("the PDF has no text layer (scanned?); guidetrack cannot extract it");
     model::assign_sections(doc);
