@@ -192,12 +192,29 @@ TEST_CASE("Markdown lists: markers, nesting by indentation, ordered items", "[ex
     CHECK(doc.blocks[3].text == "review it");
     CHECK(doc.blocks[4].text == "report");
     CHECK(doc.blocks[5].level == 1);
-    CHECK(doc.blocks[5].number == "a");
-    CHECK(doc.blocks[5].text == "first");
-    CHECK(doc.blocks[6].number == "b");
+    // A letter label is text, as printed; only a number is an anchor (finding 23).
+    CHECK(doc.blocks[5].number.empty());
+    CHECK(doc.blocks[5].text == "a) first");
+    CHECK(doc.blocks[6].text == "b) second");
     CHECK(doc.blocks[7].kind == BlockKind::list_item);
     CHECK(doc.blocks[7].number == "1");
     CHECK(doc.blocks[7].text == "numbered item");
+    auto parsed = model::parse_stored_text(model::write_stored_text(doc));
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == doc);
+}
+
+TEST_CASE("Markdown lists: letter and roman labels survive the stored text (fuzz: "
+          "extract_markdown, finding 23)",
+          "[extract][markdown]") {
+    model::Document doc = md("Items:\n\n  c.     z (\n  iv. fourth\n  2. second\n");
+    REQUIRE(doc.blocks.size() == 4);
+    CHECK(doc.blocks[1].text == "c. z (");
+    CHECK(doc.blocks[2].text == "iv. fourth");
+    CHECK(doc.blocks[3].number == "2");
+    auto parsed = model::parse_stored_text(model::write_stored_text(doc));
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == doc);
 }
 
 TEST_CASE("Markdown tables: one block per row, separator skipped", "[extract][markdown]") {

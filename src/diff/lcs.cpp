@@ -46,8 +46,15 @@ void dtl_script(Seq a, Seq b, std::vector<EditOp>& out) {
     }
 }
 
+// Past this many edits (and at least the square root of n + m) the search stops short of the
+// optimum, as git's xdiff does: shuffled paragraphs made the optimal search quadratic (40,000 of
+// them took 9 s, 3.4x per doubling). Scripts with fewer edits, every ordinary revision, are
+// still minimal.
+constexpr std::int64_t kMinCostCutoff = 256;
+
 // A point (x, y) on an optimal edit path from (0, 0) to (n, m) strictly between its ends, found
-// by running the greedy search from both ends until the paths overlap.
+// by running the greedy search from both ends until the paths overlap. When the paths have not
+// met after the cost cutoff, the point furthest along either search instead.
 std::optional<std::pair<std::size_t, std::size_t>> bisect(Seq a, Seq b) {
     const std::int64_t n = static_cast<std::int64_t>(a.size());
     const std::int64_t m = static_cast<std::int64_t>(b.size());
@@ -66,7 +73,27 @@ std::optional<std::pair<std::size_t, std::size_t>> bisect(Seq a, Seq b) {
     const bool odd = (delta % 2) != 0;
     // Diagonals that ran off the grid are skipped from then on.
     std::int64_t f_start = 0, f_end = 0, b_start = 0, b_end = 0;
+    std::int64_t cutoff = kMinCostCutoff;
+    while (cutoff * cutoff < n + m)
+        cutoff *= 2;
     for (std::int64_t d = 0; d <= max_d; ++d) {
+        if (d > cutoff) {
+            // The furthest point (largest x + y) reached forwards, or backwards from the end.
+            std::int64_t best = -1, bx = 0, by = 0;
+            for (std::int64_t k = -d + 1; k <= d - 1; ++k) {
+                std::int64_t x = at(forward, k), y = x - k;
+                if (x >= 0 && x <= n && y >= 0 && y <= m && x + y > best)
+                    best = x + y, bx = x, by = y;
+            }
+            for (std::int64_t k = -d + 1; k <= d - 1; ++k) {
+                std::int64_t x = at(backward, k), y = x - k;
+                if (x >= 0 && x <= n && y >= 0 && y <= m && x + y > best)
+                    best = x + y, bx = n - x, by = m - y;
+            }
+            if (best <= 0)
+                return std::nullopt;
+            return std::pair{static_cast<std::size_t>(bx), static_cast<std::size_t>(by)};
+        }
         for (std::int64_t k = -d + f_start; k <= d - f_end; k += 2) {
             std::int64_t x = (k == -d || (k != d && at(forward, k - 1) < at(forward, k + 1)))
                                  ? at(forward, k + 1)

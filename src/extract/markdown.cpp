@@ -417,7 +417,12 @@ class MarkdownParser {
         }
         if (std::size_t n_mark = list_marker(content, indent > 0, &number)) {
             int level = list_level(indent);
-            start(Open::list_item, content.substr(n_mark), level, number);
+            // A letter or roman label ("c.", "iv)") stays in the item's text as printed: only a
+            // number is an anchor, and the stored text reads "- c. ..." back as text (finding 23).
+            if (!number.empty() && !is_digit(number[0]))
+                start(Open::list_item, content, level, {});
+            else
+                start(Open::list_item, content.substr(n_mark), level, number);
             return;
         }
         // A continuation line joins the open block; after a blank line it starts a paragraph.
