@@ -383,6 +383,25 @@ std::vector<Row> rows() {
                                                         (d / "new.md").string()};
                     },
                     1, "moved", 10.0});
+    // A time bound per document (issue 14, item 9): one hostile input must not hold up a run.
+    // 2,000 pages take about a second; the bound stops the extraction at 0.05 s, between pages
+    // or inside poppler's drawing of one.
+    t.push_back(snap("a PDF whose extraction outlasts --extract-timeout 0.05", "long.pdf",
+                     [] {
+                         std::vector<std::string> pages;
+                         for (int p = 0; p < 2000; ++p) {
+                             std::string page;
+                             for (int l = 0; l < 30; ++l)
+                                 page += pdf_text_line(760 - 22 * l,
+                                                       std::to_string(p * 30 + l + 1) +
+                                                           ". Schools record every concern.");
+                             pages.push_back(page);
+                         }
+                         return make_pdf(pages);
+                     },
+                     2, "longer than the time limit of 0.05 s",
+                     {"--input-format", "pdf", "--extract-timeout", "0.05"}));
+    t.back().max_seconds = 5;
     // --- size limits
     t.push_back(Row{"300 MB file (sparse), over the default 256 MB limit",
                     [](const fs::path& d) {

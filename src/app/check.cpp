@@ -154,6 +154,7 @@ Outcome record(store::Store& store, const store::DocumentInfo& doc,
     req.format = std::string(extract::format_name(f.format));
     req.filename = f.filename;
     req.max_bytes = options.fetch.max_bytes;
+    req.extract_time_limit = options.extract_time_limit;
     req.label = fields.label;
     req.date = fields.date;
     req.note = fields.note;

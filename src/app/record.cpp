@@ -70,6 +70,7 @@ Result<store::SnapshotResult> snapshot(store::Store& store, store::SnapshotReque
     extract::Options opts;
     opts.format = format;
     opts.filename = req.filename;
+    opts.time_limit = req.extract_time_limit;
     auto extracted = extract::extract(req.original, opts);
     if (!extracted.ok())
         return with_context(extracted.error(), what);
@@ -107,6 +108,7 @@ Result<store::ImportResult> import(store::Store& store, std::string_view id,
             extract::Options opts;
             opts.format = *format;
             opts.filename = req.filename;
+            opts.time_limit = req.extract_time_limit;
             auto extracted = extract::extract(req.original, opts);
             if (!extracted.ok()) {
                 if (extracted.error().kind != ErrorKind::input)

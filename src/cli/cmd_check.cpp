@@ -45,6 +45,7 @@ struct CheckOptions {
     int retries = 3;
     long retry_delay_ms = 1000;
     std::size_t max_size_mib = extract::default_max_input_bytes >> 20;
+    double extract_timeout = 120;
     bool json = false;
     bool minor = false;
     bool fail_on_new = false, strict = false, quiet = false, verbose = false, no_notify = false;
@@ -224,6 +225,7 @@ Result<int> run_check(Context& ctx, const CheckOptions& opts) {
     options.fetch.retries = opts.retries;
     options.fetch.retry_delay_ms = opts.retry_delay_ms;
     options.fetch.max_bytes = opts.max_size_mib << 20;
+    options.extract_time_limit = opts.extract_timeout;
     check::ExitPolicy policy{opts.fail_on_new, opts.strict};
 
     // Only a progress bar while fetching (on a terminal): the lines come afterwards, in ID order.
@@ -402,6 +404,11 @@ void setup_check(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--max-size", opts->max_size_mib, "Largest document accepted, in MiB")
         ->check(between(1, 1024))
         ->default_str("256");
+    sub->add_option("--extract-timeout", opts->extract_timeout,
+                    "Seconds one document's text extraction may take before that document "
+                    "fails (0: no limit)")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->default_str("120");
     sub->add_option("--report", opts->report,
                     "Write the notices of everything that changed in this run to FILE")
         ->type_name("FILE");

@@ -21,6 +21,7 @@ namespace {
 
 struct SnapshotOptions {
     std::string id, file, label, date, note, format = "auto", max_size;
+    double extract_timeout = 120;
 };
 
 // "1048576", "300K", "10M", "256MiB", "1G": bytes.
@@ -75,6 +76,7 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
         // Fetch from the tracked URL, exactly as `check` does for one document.
         check::Options copts;
         copts.fetch.max_bytes = max_bytes;
+        copts.extract_time_limit = opts.extract_timeout;
         auto out = check::check_one(store, doc, copts,
                                     check::VersionFields{opts.label, opts.date, opts.note, "", ""});
         switch (out.status) {
@@ -111,6 +113,7 @@ Result<int> run_snapshot(Context& ctx, const SnapshotOptions& opts) {
     req.format = std::string(extract::format_name(format));
     req.filename = opts.file == "-" ? "" : opts.file;
     req.max_bytes = max_bytes;
+    req.extract_time_limit = opts.extract_timeout;
     GT_TRY(auto result, app::snapshot(store, req));
     const store::VersionInfo& v = result.version;
     if (result.status == store::SnapshotStatus::unchanged) {
@@ -161,6 +164,11 @@ void setup_snapshot(CLI::App& app, Context& ctx, Action& action) {
     sub->add_option("--max-size", opts->max_size,
                     "Refuse inputs larger than this (bytes, or with K, M, G); default 256M")
         ->type_name("BYTES");
+    sub->add_option("--extract-timeout", opts->extract_timeout,
+                    "Refuse an input whose text extraction takes longer than this many seconds "
+                    "(0: no limit)")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->default_str("120");
     sub->callback(
         [&ctx, &action, opts] { action = [&ctx, opts] { return run_snapshot(ctx, *opts); }; });
 }

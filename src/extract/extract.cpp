@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <sstream>
 
 namespace guidetrack::extract {
 namespace detail {
@@ -350,7 +351,32 @@ Format detect_format(std::string_view bytes, std::string_view filename) {
     return Format::text;
 }
 
+Deadline Deadline::after(double seconds) {
+    Deadline d;
+    if (seconds > 0) {
+        d.seconds_ = seconds;
+        d.at_ = std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    std::chrono::duration<double>(seconds));
+    }
+    return d;
+}
+
+bool Deadline::passed() const {
+    return at_ && std::chrono::steady_clock::now() >= *at_;
+}
+
+Result<void> Deadline::check() const {
+    if (!passed())
+        return {};
+    std::ostringstream s;
+    s << seconds_;
+    return input_error("extraction took longer than the time limit of " + s.str() +
+                       " s; refused (see --extract-timeout)");
+}
+
 Result<model::Document> extract(std::string_view bytes, const Options& options) {
+    Deadline deadline = Deadline::after(options.time_limit);
     if (bytes.size() > default_max_input_bytes)
         return input_error("the input is " + std::to_string(bytes.size() >> 20) +
                            " MiB, over the limit of " +
@@ -360,7 +386,7 @@ Result<model::Document> extract(std::string_view bytes, const Options& options) 
     Format format = options.format == Format::automatic ? detect_format(bytes, options.filename)
                                                         : options.format;
     if (format == Format::pdf)
-        return extract_pdf(bytes);
+        return extract_pdf(bytes, {}, deadline);
     // Text formats: NUL bytes mean binary data, whatever the name says (UTF-16 HTML aside, which
     // the HTML extractor converts).
     if (!(format == Format::html && has_utf16_bom(bytes))) {
@@ -370,11 +396,11 @@ Result<model::Document> extract(std::string_view bytes, const Options& options) 
     }
     switch (format) {
     case Format::html:
-        return extract_html(bytes);
+        return extract_html(bytes, deadline);
     case Format::markdown:
-        return extract_markdown(bytes);
+        return extract_markdown(bytes, deadline);
     default:
-        return extract_text(bytes);
+        return extract_text(bytes, deadline);
     }
 }
 

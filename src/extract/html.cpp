@@ -365,11 +365,16 @@ std::string resolve(const std::string& href) {
 
 class Walker {
   public:
-    Document run(const xmlNode* root) {
+    explicit Walker(const Deadline& deadline) : deadline_(deadline) {}
+
+    Result<Document> run(const xmlNode* root) {
         contexts_.push_back(Context{});
         const xmlNode* node = root;
+        std::size_t visited = 0;
         // Pre-order walk with explicit exits; `root` itself is entered and left like any node.
         while (node) {
+            if (++visited % 4096 == 0)
+                GT_CHECK(deadline_.check());
             bool descend = enter(node);
             if (descend && node->children) {
                 node = node->children;
@@ -386,10 +391,11 @@ class Walker {
             node = node->next;
         }
         flush();
-        return std::move(doc_);
+        return Result<Document>(std::move(doc_));
     }
 
   private:
+    const Deadline& deadline_;
     struct Context {
         BlockKind kind = BlockKind::paragraph;
         int level = 0;
@@ -601,7 +607,7 @@ void drop_print_help(Document& doc) {
 
 } // namespace
 
-Result<Document> extract_html(std::string_view bytes) {
+Result<Document> extract_html(std::string_view bytes, const Deadline& deadline) {
     if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
         return input_error("the HTML is too large to parse");
     // C0 control bytes are the same in every ASCII-compatible encoding: check before decoding.
@@ -617,6 +623,7 @@ Result<Document> extract_html(std::string_view bytes) {
         htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), kBaseUrl, "UTF-8", options));
     if (!doc)
         return input_error("the HTML could not be parsed");
+    GT_CHECK(deadline.check());
     const xmlNode* html = xmlDocGetRootElement(doc.get());
     if (!html)
         return input_error("the document has no text");
@@ -630,7 +637,7 @@ Result<Document> extract_html(std::string_view bytes) {
         root = find_first(html, [](const xmlNode* n) { return is_element(n, "body"); });
     if (!root)
         root = html;
-    Document result = Walker().run(root);
+    GT_TRY(Document result, Walker(deadline).run(root));
     drop_print_help(result);
     return detail::finish_document(std::move(result));
 }

@@ -220,16 +220,20 @@ std::optional<std::string> page_marker(std::string_view line) {
 
 class MarkdownParser {
   public:
-    explicit MarkdownParser(std::vector<std::string_view> lines) : lines_(std::move(lines)) {}
+    MarkdownParser(std::vector<std::string_view> lines, const Deadline& deadline)
+        : lines_(std::move(lines)), deadline_(deadline) {}
 
     Result<Document> run() {
         collect_references();
         for (std::size_t n = 0; n < lines_.size(); ++n) {
+            if (n % 1024 == 0)
+                GT_CHECK(deadline_.check());
             if (skip_[n])
                 continue;
             line(lines_[n], n);
         }
         flush();
+        GT_CHECK(deadline_.check());
         return detail::finish_document(std::move(doc_));
     }
 
@@ -438,6 +442,7 @@ class MarkdownParser {
     }
 
     std::vector<std::string_view> lines_;
+    const Deadline& deadline_;
     std::vector<bool> skip_;
     References refs_;
     Document doc_;
@@ -464,15 +469,15 @@ Result<std::string_view> checked_text(std::string_view bytes) {
 
 } // namespace
 
-Result<Document> extract_markdown(std::string_view bytes) {
+Result<Document> extract_markdown(std::string_view bytes, const Deadline& deadline) {
     GT_TRY(std::string_view text, checked_text(bytes));
-    return MarkdownParser(split_lines(text)).run();
+    return MarkdownParser(split_lines(text), deadline).run();
 }
 
 // Plain text: paragraphs are separated by blank lines; a line starting with a paragraph number
 // starts a new paragraph even without a blank line before it (text copied out of PDFs often has
 // none). Form feeds (pdftotext's page breaks) give page numbers 1, 2, ...
-Result<Document> extract_text(std::string_view bytes) {
+Result<Document> extract_text(std::string_view bytes, const Deadline& deadline) {
     GT_TRY(std::string_view text, checked_text(bytes));
     bool paged = text.find('\f') != std::string_view::npos;
     int page = 1;
@@ -492,7 +497,10 @@ Result<Document> extract_text(std::string_view bytes) {
         open.page = paged ? std::to_string(page) : std::string();
     };
     flush();
+    std::size_t line_count = 0;
     for (std::string_view line : split_lines(text)) {
+        if (++line_count % 4096 == 0)
+            GT_CHECK(deadline.check());
         while (!line.empty() && line.front() == '\f') {
             flush();
             ++page;

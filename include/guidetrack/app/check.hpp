@@ -106,7 +106,9 @@ struct VersionFields {
 
 struct Options {
     fetch::Options fetch;
-    std::size_t jobs = 4;       // fetches at once
+    std::size_t jobs = 4; // fetches at once
+    // Seconds one document's extraction may take before it fails (0: no limit).
+    double extract_time_limit = 120;
     bool include_minor = false; // count minor (typographic) notice items too
     // Check only shard `shard` (0-based) of `shards`: the documents whose shard_of(id, shards)
     // is shard. N runners with shards = N and shard = 0 .. N-1 check every document once.

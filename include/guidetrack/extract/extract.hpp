@@ -8,7 +8,9 @@
 #include "guidetrack/model/document.hpp"
 #include "guidetrack/result.hpp"
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +30,22 @@ Format detect_format(std::string_view bytes, std::string_view filename = {});
 struct Options {
     Format format = Format::automatic; // automatic: detect_format(bytes, filename)
     std::string filename;              // a hint for detection and messages only
+    // Give up with an input error once extraction has taken this long (seconds; 0: no limit),
+    // so that one hostile document cannot hold up a check of many.
+    double time_limit = 0;
+};
+
+// When extraction gives up. Checked between pages, lines and nodes, and inside poppler while it
+// draws a page; an expired deadline is an input error naming the limit.
+class Deadline {
+  public:
+    Deadline() = default; // never expires
+    static Deadline after(double seconds);
+    bool passed() const;
+    Result<void> check() const; // an input error once passed
+  private:
+    std::optional<std::chrono::steady_clock::time_point> at_;
+    double seconds_ = 0;
 };
 
 // The default limit on the size of an input (256 MiB); callers may pass their own.
@@ -44,9 +62,10 @@ struct PdfPaging {
     std::size_t sample_pages = 400;
 };
 
-Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging = {});
-Result<model::Document> extract_html(std::string_view bytes);
-Result<model::Document> extract_markdown(std::string_view bytes);
-Result<model::Document> extract_text(std::string_view bytes);
+Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging = {},
+                                    const Deadline& deadline = {});
+Result<model::Document> extract_html(std::string_view bytes, const Deadline& deadline = {});
+Result<model::Document> extract_markdown(std::string_view bytes, const Deadline& deadline = {});
+Result<model::Document> extract_text(std::string_view bytes, const Deadline& deadline = {});
 
 } // namespace guidetrack::extract

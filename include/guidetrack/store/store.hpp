@@ -99,8 +99,10 @@ struct SnapshotRequest {
     std::string format;
     std::string filename;               // a hint for format detection (app::snapshot)
     std::size_t max_bytes = 256u << 20; // largest original accepted
-    std::string retrieved_at;           // empty: now (ISO 8601 UTC)
-    model::Document document;           // the extracted text (set by app::snapshot)
+    // app::snapshot: seconds extraction may take before the input is refused (0: no limit).
+    double extract_time_limit = 120;
+    std::string retrieved_at; // empty: now (ISO 8601 UTC)
+    model::Document document; // the extracted text (set by app::snapshot)
 };
 
 enum class SnapshotStatus { recorded, unchanged };

@@ -1221,6 +1221,10 @@ class Assembler {
 
 void ignore_poppler_message(ErrorCategory, Goffset, const char*) {}
 
+bool abort_when_passed(void* deadline) {
+    return static_cast<const Deadline*>(deadline)->passed();
+}
+
 } // namespace
 
 // poppler inflates compressed streams without a bound, so a small PDF whose streams expand to
@@ -1272,7 +1276,8 @@ static Result<void> check_inflated_size(std::string_view bytes) {
     return {};
 }
 
-Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging) {
+Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging,
+                                    const Deadline& deadline) {
     static std::once_flag init;
     std::call_once(init, [] {
         if (!globalParams)
@@ -1322,7 +1327,9 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
         out.height = page->getCropHeight();
         // Word boxes in reading order, at 72 dpi (points) and without rotation, as pdftotext.
         TextOutputDev dev(nullptr, false, 0, false, false);
-        pdf->displayPage(&dev, i + 1, 72, 72, 0, false, false, false);
+        // poppler asks between drawing operations whether to stop (a page of millions).
+        pdf->displayPage(&dev, i + 1, 72, 72, 0, false, false, false, abort_when_passed,
+                         const_cast<Deadline*>(&deadline));
         std::unique_ptr<TextWordList> list = dev.makeWordList();
         words.clear();
         for (int k = 0; list && k < list->getLength(); ++k) {
@@ -1363,8 +1370,10 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
     bool whole = pages_total <= paging.keep_all_pages || paging.sample_pages >= pages_total;
     std::vector<Page> pages;
     std::size_t sample = whole ? pages_total : std::max<std::size_t>(paging.sample_pages, 1);
-    for (std::size_t k = 0; k < sample; ++k)
+    for (std::size_t k = 0; k < sample; ++k) {
         pages.push_back(read_page(static_cast<int>(whole ? k : k * pages_total / sample)));
+        GT_CHECK(deadline.check());
+    }
     if (whole && word_total == 0)
         return input_error("the PDF has no text layer (scanned?); guidetrack cannot extract it");
     Stats stats = measure(pages);
@@ -1413,6 +1422,7 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
                         [&](Draft&& d) { assembler.add(d, hyphenation, targets, labels[d.page]); });
         for (std::size_t p = 0; p < pages_total; ++p) {
             Page page = read_page(static_cast<int>(p));
+            GT_CHECK(deadline.check());
             drop_page_furniture(page, furniture);
             labels[p] = page.label;
             hyphenation.add(page);
