@@ -2,6 +2,9 @@
 #include "store/metadata.hpp"
 
 #include <cctype>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace guidetrack::store::detail {
 namespace {
@@ -139,13 +142,8 @@ Trailers read_trailers(const git_commit* commit) {
     const char* msg = git_commit_message(commit);
     if (!msg)
         return t;
-    git_message_trailer_array arr{};
-    if (git_message_trailers(&arr, msg) < 0)
-        return t;
     bool has_words = false;
-    for (std::size_t i = 0; i < arr.count; ++i) {
-        std::string_view key = arr.trailers[i].key;
-        std::string_view value = arr.trailers[i].value;
+    auto take = [&](std::string_view key, std::string_view value) {
         if (key == "Version")
             t.version = value;
         else if (key == "Technical-upgrade")
@@ -178,8 +176,50 @@ Trailers read_trailers(const git_commit* commit) {
             if (minus != std::string_view::npos)
                 t.info.words_removed = to_u64(value.substr(minus + 2));
         }
+    };
+    // The trailers this store writes (version_message): the last paragraph, from "Document: ",
+    // one "Key: value" line each. Read directly (log reads thousands of commits: libgit2's
+    // general trailer parser was a tenth of its time); anything else goes to libgit2.
+    std::string_view all(msg);
+    std::size_t block = all.rfind("\n\nDocument: ");
+    bool fast = block != std::string_view::npos;
+    std::vector<std::pair<std::string_view, std::string_view>> found;
+    if (fast) {
+        std::string_view rest = all.substr(block + 2);
+        while (!rest.empty() && fast) {
+            std::size_t eol = rest.find('\n');
+            std::string_view line = rest.substr(0, eol);
+            rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+            if (line.empty()) {
+                fast = rest.find_first_not_of('\n') == std::string_view::npos; // only at the end
+                break;
+            }
+            std::size_t colon = line.find(": ");
+            if (colon == std::string_view::npos || colon == 0 ||
+                line.substr(0, colon).find_first_of(" \t") != std::string_view::npos) {
+                fast = false;
+                break;
+            }
+            std::string_view value = line.substr(colon + 2);
+            while (!value.empty() &&
+                   (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+                value.remove_suffix(1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+                value.remove_prefix(1);
+            found.emplace_back(line.substr(0, colon), value);
+        }
     }
-    git_message_trailer_array_free(&arr);
+    if (fast) {
+        for (auto [key, value] : found)
+            take(key, value);
+    } else {
+        git_message_trailer_array arr{};
+        if (git_message_trailers(&arr, msg) < 0)
+            return t;
+        for (std::size_t i = 0; i < arr.count; ++i)
+            take(arr.trailers[i].key, arr.trailers[i].value);
+        git_message_trailer_array_free(&arr);
+    }
     t.info.label = t.version;
     if (has_words && !t.version.empty()) {
         // The note is the paragraph(s) between the subject and the trailers.
