@@ -34,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 # The KCSIE text exactly as guidetrack stores it.
 export GUIDETRACK_STORE="$work/store"
 "$gt" track kcsie --title "KCSIE 2024" --format pdf >/dev/null
-"$gt" snapshot kcsie "$pdf" --label 2024 >/dev/null
+"$gt" snapshot kcsie "$pdf" --label v2024 >/dev/null
 "$gt" show kcsie > "$work/kcsie.md"
 
 mk() { python3 bench/make_variants.py "$@"; }

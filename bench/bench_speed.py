@@ -98,7 +98,7 @@ def bench_diff(gt, work, runs, corpus):
     if os.path.exists(pdf):
         subprocess.run([gt, "track", "kcsie", "--title", "KCSIE 2024", "--input-format", "pdf"],
                        env=env, check=True, capture_output=True)
-        subprocess.run([gt, "snapshot", "kcsie", pdf, "--label", "2024"], env=env, check=True,
+        subprocess.run([gt, "snapshot", "kcsie", pdf, "--label", "v2024"], env=env, check=True,
                        capture_output=True)
         with open(kcsie, "wb") as f:
             f.write(subprocess.run([gt, "show", "kcsie"], env=env, check=True,
