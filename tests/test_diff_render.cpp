@@ -574,3 +574,11 @@ TEST_CASE("a bidirectional override in the text is shown, not obeyed, on the ter
     CHECK(html.find("del, ins, q, a, code, span, strong, em { unicode-bidi: isolate; }") !=
           std::string::npos);
 }
+
+TEST_CASE("notice --files --format html names the files compared as files", "[notice][cli]") {
+    std::string v1 = sample_path("v1.md").string(), v2 = sample_path("v2.md").string();
+    auto r = gt_test::run_cli({"notice", "--files", v1, v2, "--format", "html"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("<dt>Earlier version</dt><dd>the file v1.md</dd>") != std::string::npos);
+    CHECK(r.out.find("version v1.md") == std::string::npos);
+}

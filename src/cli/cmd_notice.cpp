@@ -118,6 +118,7 @@ Result<notice::Notice> notice_from_files(Context& ctx, const NoticeOptions& opts
     GT_TRY(notice::Options options, notice_options(opts));
     notice::Notice n = notice::build_notice(old_doc, new_doc, changes, v, options);
     n.source = opts.files[1];
+    n.files = true;
     n.generated_at = app::report_time();
     return scope_notice(std::move(n), opts);
 }

@@ -188,8 +188,9 @@ std::string display_when(std::string_view date) {
 }
 
 // "version 2024-02 (published 23 February 2024)".
-std::string version_text(const std::string& label, const std::string& date) {
-    std::string out = label.empty() ? std::string("a version") : "version " + label;
+std::string version_text(const std::string& label, const std::string& date, bool file) {
+    std::string out =
+        label.empty() ? std::string("a version") : (file ? "the file " : "version ") + label;
     if (!date.empty() && display_when(date) != label)
         out += " (" + display_when(date) + ")";
     return out;
@@ -215,11 +216,11 @@ std::string about_list(const Notice& n) {
     if (!n.publisher.empty())
         out += "<dt>Publisher</dt><dd>" + html_escape(n.publisher) + "</dd>\n";
     if (!n.old_label.empty() || !n.old_date.empty())
-        out += "<dt>Earlier version</dt><dd>" + html_escape(version_text(n.old_label, n.old_date)) +
-               "</dd>\n";
+        out += "<dt>Earlier version</dt><dd>" +
+               html_escape(version_text(n.old_label, n.old_date, n.files)) + "</dd>\n";
     if (!n.new_label.empty() || !n.date.empty())
-        out += "<dt>Later version</dt><dd>" + html_escape(version_text(n.new_label, n.date)) +
-               "</dd>\n";
+        out += "<dt>Later version</dt><dd>" +
+               html_escape(version_text(n.new_label, n.date, n.files)) + "</dd>\n";
     if (!n.generated_at.empty())
         out += "<dt>Report made</dt><dd>" + html_escape(display_time(n.generated_at)) + "</dd>\n";
     out += "</dl>\n";

@@ -98,6 +98,7 @@ struct Notice {
     std::string source;       // where the document is published (URL, or the file compared)
     std::string publisher;    // who publishes it
     std::string generated_at; // when the notice was made (ISO 8601, UTC)
+    bool files = false;       // two files compared (`--files`): the labels are file names
     std::vector<NoticeItem> items;
     std::size_t minor_omitted = 0; // minor items left out (include_minor off)
     // Optional header lines: the publisher's change note for the new version, and ours (`snapshot
