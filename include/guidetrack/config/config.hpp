@@ -5,7 +5,7 @@
 // ~/.config/guidetrack/config.toml. A missing file at a default place is an empty configuration;
 // a file named by $GUIDETRACK_CONFIG must exist. Every key is checked: an unknown key, a value of
 // the wrong type or a bad value is an input error of one line naming the file, the line and the
-// key ("config.toml:7: notify[1].format: expected slack, teams or json, not 'discord'").
+// key ("config.toml:7: notify[0].format: expected slack, teams or json, not 'discord'").
 // Secrets never live in the file: a target names the environment variable that holds its password.
 //
 //     store = "~/guidance-store"
