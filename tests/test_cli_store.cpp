@@ -347,4 +347,20 @@ TEST_CASE("cli: a pack cut short says the store is damaged and what to do", "[cl
     CHECK(r.err.find("is missing (a pack file cut short or deleted?); run guidetrack fsck") !=
           std::string::npos);
     CHECK(r.err.find("no match for id") == std::string::npos);
+    // Every command that walks documents says so once, not "damaged: the store is damaged".
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"list"}, {"feed"}, {"reextract"}, {"log", "sample"}}) {
+        auto w = s.run(args);
+        INFO(args[0] << ": " << w.err);
+        CHECK(w.code == 3);
+        auto count = [&](const std::string& what) {
+            std::size_t n = 0;
+            for (std::size_t at = w.err.find(what); at != std::string::npos;
+                 at = w.err.find(what, at + 1))
+                ++n;
+            return n;
+        };
+        CHECK(count("damaged") == 1);
+        CHECK(count("run guidetrack fsck") == 1);
+    }
 }

@@ -43,9 +43,12 @@ Result<int> run_list(Context& ctx, const ListOptions& opts) {
     // A damaged document is listed, never skipped, and makes the exit code 3.
     const int code = damaged.empty() ? exit_code::success : exit_code::runtime_error;
     auto report_damage = [&] {
-        for (const auto& d : damaged)
-            ctx.err << "guidetrack: document '" << d.id << "' is damaged: " << d.problem << "\n";
-        if (!damaged.empty())
+        bool hinted = false;
+        for (const auto& d : damaged) {
+            ctx.err << "guidetrack: " << store::damaged_message(d) << "\n";
+            hinted = hinted || d.problem.find("guidetrack fsck") != std::string::npos;
+        }
+        if (!damaged.empty() && !hinted)
             ctx.err << "guidetrack: run guidetrack fsck to check the whole store\n";
     };
     if (opts.json) {

@@ -432,6 +432,12 @@ Result<Listing> Store::scan() const {
     return out;
 }
 
+std::string damaged_message(const DamagedDocument& d) {
+    if (d.problem.find("damaged") != std::string::npos)
+        return "document '" + d.id + "': " + d.problem;
+    return "document '" + d.id + "' is damaged: " + d.problem;
+}
+
 Result<std::vector<DocumentInfo>> Store::documents() const {
     GT_TRY(auto listing, scan());
     if (!listing.damaged.empty()) {
@@ -440,8 +446,10 @@ Result<std::vector<DocumentInfo>> Store::documents() const {
             listing.damaged.size() > 1
                 ? " (and " + std::to_string(listing.damaged.size() - 1) + " more damaged)"
                 : "";
-        return runtime_error("document '" + d.id + "' is damaged: " + d.problem + more +
-                             "; run guidetrack fsck");
+        return runtime_error(damaged_message(d) + more +
+                             (d.problem.find("guidetrack fsck") == std::string::npos
+                                  ? "; run guidetrack fsck"
+                                  : ""));
     }
     return std::move(listing.documents);
 }

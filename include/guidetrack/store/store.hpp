@@ -114,6 +114,10 @@ struct SnapshotResult {
 
 // A document whose branch, commit or metadata cannot be read: a corrupt or truncated ref file, a
 // missing object, a broken document.json. Listed apart so that nothing hides it.
+struct DamagedDocument;
+// "document 'ID' is damaged: PROBLEM", or "document 'ID': PROBLEM" when the problem already says
+// that the store is damaged.
+std::string damaged_message(const DamagedDocument& d);
 struct DamagedDocument {
     std::string id;
     std::string problem; // one line
