@@ -1369,9 +1369,11 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
     auto pages_total = static_cast<std::size_t>(count);
     bool whole = pages_total <= paging.keep_all_pages || paging.sample_pages >= pages_total;
     std::vector<Page> pages;
+    std::vector<std::size_t> page_index; // of each page read, in the document
     std::size_t sample = whole ? pages_total : std::max<std::size_t>(paging.sample_pages, 1);
     for (std::size_t k = 0; k < sample; ++k) {
-        pages.push_back(read_page(static_cast<int>(whole ? k : k * pages_total / sample)));
+        page_index.push_back(whole ? k : k * pages_total / sample);
+        pages.push_back(read_page(static_cast<int>(page_index.back())));
         GT_CHECK(deadline.check());
     }
     if (whole && word_total == 0)
@@ -1407,7 +1409,7 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
             Builder builder(stats, [&](Draft&& d) { drafts.push_back(std::move(d)); });
             for (std::size_t p = 0; p < pages.size(); ++p) {
                 hyphenation.add(pages[p]);
-                builder.add_page(pages[p], p);
+                builder.add_page(pages[p], page_index[p]); // as its lines know it
             }
             builder.finish();
             for (const Draft& d : drafts)
