@@ -135,3 +135,36 @@ TEST_CASE("malformed stored text is an input error", "[document]") {
     CHECK_FALSE(parse_stored_text("a [link without target\n").ok());
     CHECK_FALSE(parse_stored_text("a [link](<unterminated\n").ok());
 }
+
+TEST_CASE("a paragraph that starts with a footnote reference round-trips (fuzz: extract_markdown, "
+          "finding 23)",
+          "[document]") {
+    using guidetrack::model::BlockKind;
+    Document doc;
+    Block a;
+    a.kind = BlockKind::paragraph;
+    a.text = "(see the guidance) applies here.";
+    a.footnote_refs.push_back({0, "16)"});
+    Block b;
+    b.kind = BlockKind::paragraph;
+    b.text = ": a colon after the reference.";
+    b.footnote_refs.push_back({0, "3"});
+    Block note;
+    note.kind = BlockKind::footnote;
+    note.number = "3";
+    note.text = "The note itself.";
+    doc.blocks = {a, b, note};
+    std::string stored = write_stored_text(doc);
+    CHECK(stored.find("[^16)](see the guidance)") != std::string::npos);
+    CHECK(stored.find("[^3]\\: a colon") != std::string::npos);
+    auto back = parse_stored_text(stored);
+    REQUIRE(back.ok());
+    REQUIRE(back->blocks.size() == 3);
+    CHECK(back->blocks[0].kind == BlockKind::paragraph);
+    CHECK(back->blocks[0].text == a.text);
+    CHECK(back->blocks[0].footnote_refs == a.footnote_refs);
+    CHECK(back->blocks[1].kind == BlockKind::paragraph);
+    CHECK(back->blocks[1].text == b.text);
+    CHECK(back->blocks[2].kind == BlockKind::footnote);
+    CHECK(back->blocks[2].number == "3");
+}

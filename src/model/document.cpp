@@ -39,6 +39,32 @@ std::size_t number_prefix(std::string_view s) {
     return 0;
 }
 
+// Where the mark of a line's leading "[^mark]" ends (its "]") when a ": " follows, as in a
+// footnote definition; else 0.
+std::size_t footnote_mark_end(std::string_view line) {
+    if (!line.starts_with("[^"))
+        return 0;
+    std::size_t i = 2;
+    for (; i < line.size() && line[i] != ']'; ++i)
+        if (line[i] == '\\' && i + 1 < line.size())
+            ++i;
+    return line.substr(i, 3) == "]: " ? i : 0;
+}
+
+// A paragraph that starts with a footnote reference followed by ':' would read as a footnote
+// definition: the colon is escaped ("[^3]\\: ..."), as CommonMark allows any punctuation to be
+// (fuzz: extract_markdown, finding 23).
+void protect_leading_reference(std::string& line) {
+    if (!line.starts_with("[^"))
+        return;
+    std::size_t i = 2;
+    for (; i < line.size() && line[i] != ']'; ++i)
+        if (line[i] == '\\' && i + 1 < line.size())
+            ++i;
+    if (i + 1 < line.size() && line[i + 1] == ':')
+        line.insert(i + 1, 1, '\\');
+}
+
 bool needs_leading_escape(std::string_view content) {
     if (content.empty())
         return false;
@@ -260,9 +286,13 @@ std::string write_stored_text(const Document& doc) {
             out.append(static_cast<std::size_t>(std::clamp(block.level, 1, 6)), '#');
             out += ' ' + number + write_content(block);
             break;
-        case BlockKind::paragraph:
-            out += number + write_content(block);
+        case BlockKind::paragraph: {
+            std::string content = write_content(block);
+            if (number.empty())
+                protect_leading_reference(content);
+            out += number + content;
             break;
+        }
         case BlockKind::list_item:
             out.append(static_cast<std::size_t>(std::clamp(block.level, 0, max_list_level)) * 2,
                        ' ');
@@ -350,20 +380,17 @@ Result<Document> parse_stored_text(std::string_view text) {
             may_number = false;
             if (is_delimiter_row(content)) // the GFM delimiter under a table's first row
                 continue;
-        } else if (starts_with(line, "[^")) {
-            std::size_t i = 2;
+        } else if (std::size_t end = footnote_mark_end(line); end != 0) {
+            // "[^mark]: text" (a paragraph that starts with a reference has no ": " there).
             std::string mark;
-            for (; i < line.size() && line[i] != ']'; ++i) {
-                if (line[i] == '\\' && i + 1 < line.size())
+            for (std::size_t i = 2; i < end; ++i) {
+                if (line[i] == '\\' && i + 1 < end)
                     ++i;
                 mark.push_back(line[i]);
             }
-            if (line.substr(i, 3) != "]: ")
-                return input_error("stored text line " + std::to_string(line_no) +
-                                   ": malformed footnote");
             block.kind = BlockKind::footnote;
             block.number = std::move(mark);
-            content = line.substr(i + 3);
+            content = line.substr(end + 3);
             may_number = false;
         } else {
             block.kind = BlockKind::paragraph;
