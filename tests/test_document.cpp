@@ -168,3 +168,28 @@ TEST_CASE("a paragraph that starts with a footnote reference round-trips (fuzz: 
     CHECK(back->blocks[2].kind == BlockKind::footnote);
     CHECK(back->blocks[2].number == "3");
 }
+
+TEST_CASE("a footnote reference inside a number-like start is not split by the escape (fuzz: "
+          "stored_text)",
+          "[document]") {
+    Document doc;
+    Block a;
+    a.kind = BlockKind::paragraph;
+    a.text = "56. All staff receive training.";
+    a.footnote_refs.push_back({1, "6. Azl"});
+    Block b;
+    b.kind = BlockKind::paragraph;
+    b.text = "12. Not a paragraph number.";
+    doc.blocks = {a, b};
+    std::string stored = write_stored_text(doc);
+    CHECK(stored.find("5[^6. Azl]6. All staff") != std::string::npos);
+    CHECK(stored.find("12\\. Not a paragraph number.") != std::string::npos);
+    auto back = parse_stored_text(stored);
+    REQUIRE(back.ok());
+    REQUIRE(back->blocks.size() == 2);
+    CHECK(back->blocks[0].text == a.text);
+    CHECK(back->blocks[0].number.empty());
+    CHECK(back->blocks[0].footnote_refs == a.footnote_refs);
+    CHECK(back->blocks[1].text == b.text);
+    CHECK(back->blocks[1].number.empty());
+}

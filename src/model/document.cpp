@@ -156,10 +156,11 @@ std::string write_content(const Block& block) {
     // A block whose text would read as markup at the start of a line is escaped there, the
     // CommonMark way: "12\\. looks numbered", "\\# not a heading". (Stores written before wrote
     // "\\12. ..."; the reader takes both.) Text behind a link or a footnote reference at its start
-    // needs nothing: the line starts with "[".
-    if (!out.empty() && !block.text.empty() && out.front() == block.text.front() &&
-        needs_leading_escape(block.text)) {
-        std::size_t dot = number_prefix(block.text);
+    // needs nothing: the line starts with "[". What is looked at is the line as written, so that
+    // a reference inside a number-like start ("5[^6. ...]6. All") is not split by the escape
+    // (fuzz: stored_text).
+    if (needs_leading_escape(out)) {
+        std::size_t dot = number_prefix(out);
         out.insert(out.begin() + static_cast<std::ptrdiff_t>(dot), '\\');
     }
     return out;
