@@ -136,23 +136,28 @@ TEST_CASE("malformed stored text is an input error", "[document]") {
     CHECK_FALSE(parse_stored_text("a [link](<unterminated\n").ok());
 }
 
+namespace {
+
+// A block with these footnote references (a footnote's mark in number).
+Block block(BlockKind kind, std::string text, std::vector<FootnoteRef> refs = {},
+            std::string number = {}) {
+    Block b;
+    b.kind = kind;
+    b.text = std::move(text);
+    b.footnote_refs = std::move(refs);
+    b.number = std::move(number);
+    return b;
+}
+
+} // namespace
+
 TEST_CASE("a paragraph that starts with a footnote reference round-trips (fuzz: extract_markdown, "
           "finding 23)",
           "[document]") {
-    using guidetrack::model::BlockKind;
     Document doc;
-    Block a;
-    a.kind = BlockKind::paragraph;
-    a.text = "(see the guidance) applies here.";
-    a.footnote_refs.push_back({0, "16)"});
-    Block b;
-    b.kind = BlockKind::paragraph;
-    b.text = ": a colon after the reference.";
-    b.footnote_refs.push_back({0, "3"});
-    Block note;
-    note.kind = BlockKind::footnote;
-    note.number = "3";
-    note.text = "The note itself.";
+    Block a = block(BlockKind::paragraph, "(see the guidance) applies here.", {{0, "16)"}});
+    Block b = block(BlockKind::paragraph, ": a colon after the reference.", {{0, "3"}});
+    Block note = block(BlockKind::footnote, "The note itself.", {}, "3");
     doc.blocks = {a, b, note};
     std::string stored = write_stored_text(doc);
     CHECK(stored.find("[^16)](see the guidance)") != std::string::npos);
@@ -173,13 +178,8 @@ TEST_CASE("a footnote reference inside a number-like start is not split by the e
           "stored_text)",
           "[document]") {
     Document doc;
-    Block a;
-    a.kind = BlockKind::paragraph;
-    a.text = "56. All staff receive training.";
-    a.footnote_refs.push_back({1, "6. Azl"});
-    Block b;
-    b.kind = BlockKind::paragraph;
-    b.text = "12. Not a paragraph number.";
+    Block a = block(BlockKind::paragraph, "56. All staff receive training.", {{1, "6. Azl"}});
+    Block b = block(BlockKind::paragraph, "12. Not a paragraph number.");
     doc.blocks = {a, b};
     std::string stored = write_stored_text(doc);
     CHECK(stored.find("5[^6. Azl]6. All staff") != std::string::npos);

@@ -39,30 +39,31 @@ std::size_t number_prefix(std::string_view s) {
     return 0;
 }
 
-// Where the mark of a line's leading "[^mark]" ends (its "]") when a ": " follows, as in a
-// footnote definition; else 0.
-std::size_t footnote_mark_end(std::string_view line) {
+// Where a line's leading "[^mark" ends: the index of its unescaped "]", or 0 when the line does
+// not start with a footnote mark or the mark is not closed.
+std::size_t leading_mark_close(std::string_view line) {
     if (!line.starts_with("[^"))
         return 0;
     std::size_t i = 2;
     for (; i < line.size() && line[i] != ']'; ++i)
         if (line[i] == '\\' && i + 1 < line.size())
             ++i;
-    return line.substr(i, 3) == "]: " ? i : 0;
+    return i < line.size() ? i : 0;
+}
+
+// A footnote definition "[^mark]: text": where its mark's "]" is, else 0.
+std::size_t footnote_mark_end(std::string_view line) {
+    std::size_t close = leading_mark_close(line);
+    return close != 0 && line.substr(close, 3) == "]: " ? close : 0;
 }
 
 // A paragraph that starts with a footnote reference followed by ':' would read as a footnote
 // definition: the colon is escaped ("[^3]\\: ..."), as CommonMark allows any punctuation to be
 // (fuzz: extract_markdown, finding 23).
 void protect_leading_reference(std::string& line) {
-    if (!line.starts_with("[^"))
-        return;
-    std::size_t i = 2;
-    for (; i < line.size() && line[i] != ']'; ++i)
-        if (line[i] == '\\' && i + 1 < line.size())
-            ++i;
-    if (i + 1 < line.size() && line[i + 1] == ':')
-        line.insert(i + 1, 1, '\\');
+    std::size_t close = leading_mark_close(line);
+    if (close != 0 && close + 1 < line.size() && line[close + 1] == ':')
+        line.insert(close + 1, 1, '\\');
 }
 
 bool needs_leading_escape(std::string_view content) {

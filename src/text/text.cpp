@@ -21,16 +21,6 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
     return static_cast<std::size_t>(n);
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-        return;
-    }
-    utf8proc_uint8_t buf[4];
-    auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
-}
-
 bool is_dropped(char32_t cp) {
     switch (cp) {
     case 0x00AD: // soft hyphen
@@ -182,6 +172,16 @@ std::string clean(std::string_view s) {
 }
 
 } // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+        return;
+    }
+    utf8proc_uint8_t buf[4];
+    auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
 
 bool is_valid_utf8(std::string_view s, std::size_t* bad_offset) {
     for (std::size_t i = 0; i < s.size();) {

@@ -32,6 +32,9 @@ std::string fold_typography(std::string_view s);
 // Unicode case folding (for --ignore-case). Input must be valid UTF-8.
 std::string fold_case(std::string_view s);
 
+// Append the UTF-8 encoding of a code point (a Unicode scalar value) to out.
+void append_utf8(std::string& out, char32_t cp);
+
 // Replace invalid UTF-8 sequences by U+FFFD, for messages and lenient callers.
 std::string repair_utf8(std::string_view s);
 

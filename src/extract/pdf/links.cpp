@@ -1,5 +1,7 @@
 #include "extract/pdf/links.hpp"
 
+#include "guidetrack/text/text.hpp"
+
 #include <poppler/Annot.h>
 #include <poppler/Link.h>
 #include <poppler/PDFDoc.h>
@@ -62,23 +64,7 @@ std::string text_string_utf8(const std::string& raw) {
     std::string s;
     for (int i = 0; i < n; ++i) {
         char32_t c = u[i];
-        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            c = 0xFFFD;
-        if (c < 0x80) {
-            s += static_cast<char>(c);
-        } else if (c < 0x800) {
-            s += static_cast<char>(0xC0 | (c >> 6));
-            s += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            s += static_cast<char>(0xE0 | (c >> 12));
-            s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            s += static_cast<char>(0xF0 | (c >> 18));
-            s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (c & 0x3F));
-        }
+        text::append_utf8(s, c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c);
     }
     gfree(u);
     return s;

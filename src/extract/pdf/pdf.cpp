@@ -1384,37 +1384,29 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
         drop_page_furniture(page, furniture);
     stats = measure(pages);
 
+    // The drafts of the pages read so far, each page's words in the hyphenation vocabulary, and
+    // the hyphenation habit learnt from the drafts.
     Hyphenation hyphenation;
-    Assembler assembler;
-    if (whole) {
-        // All pages at hand: the drafts first, then the hyphenation habit from all of them, then
-        // the text.
-        std::vector<Draft> drafts;
+    std::vector<Draft> drafts;
+    {
         Builder builder(stats, [&](Draft&& d) { drafts.push_back(std::move(d)); });
         for (std::size_t p = 0; p < pages.size(); ++p) {
             hyphenation.add(pages[p]);
-            builder.add_page(pages[p], p);
+            builder.add_page(pages[p], page_index[p]); // as its lines know it
         }
         builder.finish();
         for (const Draft& d : drafts)
             learn_hyphenation(d, hyphenation);
+    }
+    Assembler assembler;
+    if (whole) {
         for (const Draft& d : drafts)
             assembler.add(d, hyphenation, targets, pages[d.page].label);
     } else {
-        // The hyphenation habit from the sample; the vocabulary from the sample and every page
-        // read so far. Each draft becomes a block once complete, and a page is freed once no
-        // draft still open refers to it.
-        {
-            std::vector<Draft> drafts;
-            Builder builder(stats, [&](Draft&& d) { drafts.push_back(std::move(d)); });
-            for (std::size_t p = 0; p < pages.size(); ++p) {
-                hyphenation.add(pages[p]);
-                builder.add_page(pages[p], page_index[p]); // as its lines know it
-            }
-            builder.finish();
-            for (const Draft& d : drafts)
-                learn_hyphenation(d, hyphenation);
-        }
+        // The sample taught the habit; its drafts are not the document's. The vocabulary grows
+        // with every page read. Each draft becomes a block once complete, and a page is freed
+        // once no draft still open refers to it.
+        drafts = {};
         pages = {};
         word_total = 0;
         std::vector<std::string> labels(pages_total);
