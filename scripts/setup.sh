@@ -13,10 +13,10 @@ packages=(
   python3 libcmark-gfm-dev libcmark-gfm-extensions-dev
 )
 # Extra tools only the test suite uses (browser for the HTML report, feed schema check, tmux and
-# less for the terminal viewer's tests, qpdf to encrypt PDFs for the hostile-input tests, an SMTP
-# server for the notification tests).
+# less for the terminal viewer's tests, strace to see which files a command opens, qpdf to
+# encrypt PDFs for the hostile-input tests, an SMTP server for the notification tests).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(tmux less python3 qpdf chromium python3-feedparser python3-aiosmtpd clang-format-14 clang-14 man-db bash-completion dpkg-dev)
+  packages+=(tmux less strace python3 qpdf chromium python3-feedparser python3-aiosmtpd clang-format-14 clang-14 man-db bash-completion dpkg-dev)
 fi
 
 missing=()

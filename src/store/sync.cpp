@@ -1,6 +1,7 @@
 #include "guidetrack/store/sync.hpp"
 
 #include "store/git.hpp"
+#include "store/tls.hpp"
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -319,6 +320,8 @@ bool Report::ok() const {
 
 Result<Report> sync(store::Store& store, const Options& options) {
     store::detail::LibGuard lib;
+    // An https:// remote is verified against the system's CA certificates (tls.cpp).
+    GT_CHECK(store::detail::load_tls_certificates());
     git_repository* raw_repo = nullptr;
     if (git_repository_open_bare(&raw_repo, store.path().c_str()) < 0)
         return git_failure("cannot open the store '" + store.path().string() + "'");
