@@ -8,6 +8,8 @@
 #include "guidetrack/text/text.hpp"
 
 #include "extract/common.hpp"
+#include "extract/pdf/plugin.hpp"
+#include "guidetrack/plugin/plugin.hpp"
 
 #include <algorithm>
 #include <array>
@@ -373,6 +375,13 @@ Result<void> Deadline::check() const {
     s << seconds_;
     return input_error("extraction took longer than the time limit of " + s.str() +
                        " s; refused (see --extract-timeout)");
+}
+
+Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging,
+                                    const Deadline& deadline) {
+    GT_TRY(const detail::PdfPlugin* pdf,
+           plugin::table<detail::PdfPlugin>("pdf", "reading PDF files"));
+    return pdf->read(bytes, paging, deadline);
 }
 
 Result<model::Document> extract(std::string_view bytes, const Options& options) {

@@ -1,7 +1,9 @@
-// Sending a message: SMTP and HTTP through libcurl, programs through posix_spawn (no shell).
+// Sending a message: SMTP and HTTP through libcurl (in guidetrack-notify.so, net/curl.cpp),
+// programs through posix_spawn (no shell).
 #include "guidetrack/notify/notify.hpp"
+#include "guidetrack/plugin/plugin.hpp"
 
-#include <curl/curl.h>
+#include "notify/net/transport.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -24,27 +26,6 @@ namespace guidetrack::notify {
 namespace {
 
 using nlohmann::json;
-
-struct CurlDeleter {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* s) const { curl_slist_free_all(s); }
-};
-struct MimeDeleter {
-    void operator()(curl_mime* m) const { curl_mime_free(m); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-using MimePtr = std::unique_ptr<curl_mime, MimeDeleter>;
-
-void append(SlistPtr& list, const std::string& s) {
-    curl_slist* next = curl_slist_append(list.get(), s.c_str());
-    if (next) {
-        (void)list.release();
-        list.reset(next);
-    }
-}
 
 std::string label(const config::NotifyTarget& t) {
     return t.name + " (" + std::string(config::type_name(t.type)) + ")";
@@ -155,131 +136,74 @@ std::string message_id(const std::string& from) {
            (at == std::string::npos ? "guidetrack" : from.substr(at + 1)) + ">";
 }
 
-size_t collect(char* data, size_t size, size_t n, void* user) {
-    auto* s = static_cast<std::string*>(user);
-    if (s->size() < 4096)
-        s->append(data, std::min<std::size_t>(size * n, 4096 - s->size()));
-    return size * n;
-}
-
-void common_options(CURL* c, const config::NotifyTarget& t, char* errbuf) {
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(t.timeout * 1000));
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!t.ca_file.empty())
-        curl_easy_setopt(c, CURLOPT_CAINFO, t.ca_file.c_str());
-}
-
-std::string curl_reason(CURLcode rc, const char* errbuf) {
-    std::string reason = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
-    return one_line(reason);
+// One transfer through guidetrack-notify.so.
+Result<detail::Outcome> perform(const detail::Transfer& transfer) {
+    GT_TRY(const detail::NotifyPlugin* net,
+           plugin::table<detail::NotifyPlugin>("notify", "sending email and webhooks"));
+    return net->perform(transfer);
 }
 
 Result<void> send_email(const config::NotifyTarget& t, const Message& m) {
-    GT_TRY(std::string url, url_of(t));
-    std::string password;
+    detail::Transfer x;
+    GT_TRY(x.url, url_of(t));
     if (!t.password_env.empty()) {
-        GT_TRY(password, password_of(t));
+        GT_TRY(x.password, password_of(t));
+        x.login = true;
+        x.user = t.user.empty() ? t.from : t.user;
     }
-    CurlPtr c(curl_easy_init());
-    if (!c)
-        return runtime_error(label(t) + ": cannot start libcurl");
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    common_options(c.get(), t, errbuf);
-    curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    if (url.rfind("smtp://", 0) == 0)
-        curl_easy_setopt(c.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    std::string from = "<" + t.from + ">";
-    curl_easy_setopt(c.get(), CURLOPT_MAIL_FROM, from.c_str());
-    SlistPtr rcpt;
-    for (const auto& to : t.to)
-        append(rcpt, "<" + to + ">");
-    curl_easy_setopt(c.get(), CURLOPT_MAIL_RCPT, rcpt.get());
-    std::string user = t.user.empty() ? t.from : t.user;
-    if (!t.password_env.empty()) {
-        curl_easy_setopt(c.get(), CURLOPT_USERNAME, user.c_str());
-        curl_easy_setopt(c.get(), CURLOPT_PASSWORD, password.c_str());
-    }
+    x.protocols = "smtp,smtps";
+    x.timeout = t.timeout;
+    x.ca_file = t.ca_file;
+    x.mail_from = "<" + t.from + ">";
     std::string to_list;
-    for (const auto& to : t.to)
+    for (const auto& to : t.to) {
+        x.mail_rcpt.push_back("<" + to + ">");
         to_list += (to_list.empty() ? "" : ", ") + to;
-    SlistPtr headers;
-    append(headers, "From: " + t.from);
-    append(headers, "To: " + to_list);
-    append(headers, "Subject: " + header_value(m.subject));
-    append(headers, "Date: " + rfc2822_now());
-    append(headers, "Message-ID: " + message_id(t.from));
-    append(headers, "MIME-Version: 1.0");
-    append(headers, "Auto-Submitted: auto-generated");
-    append(headers, "Content-Type: multipart/alternative");
-    curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-    MimePtr mime(curl_mime_init(c.get()));
-    curl_mimepart* text = curl_mime_addpart(mime.get());
-    curl_mime_data(text, m.text.data(), m.text.size());
-    curl_mime_type(text, "text/plain; charset=UTF-8");
-    curl_mime_encoder(text, "quoted-printable");
-    curl_mimepart* html = curl_mime_addpart(mime.get());
-    curl_mime_data(html, m.html.data(), m.html.size());
-    curl_mime_type(html, "text/html; charset=UTF-8");
-    curl_mime_encoder(html, "quoted-printable");
-    curl_easy_setopt(c.get(), CURLOPT_MIMEPOST, mime.get());
-    CURLcode rc = curl_easy_perform(c.get());
-    if (rc != CURLE_OK) {
-        long code = 0;
-        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &code);
-        std::string msg = label(t) + ": " + shown_url(t, url) + ": " + curl_reason(rc, errbuf);
-        if (code > 0)
-            msg += " (server replied " + std::to_string(code) + ")";
+    }
+    x.headers = {"From: " + t.from,
+                 "To: " + to_list,
+                 "Subject: " + header_value(m.subject),
+                 "Date: " + rfc2822_now(),
+                 "Message-ID: " + message_id(t.from),
+                 "MIME-Version: 1.0",
+                 "Auto-Submitted: auto-generated",
+                 "Content-Type: multipart/alternative"};
+    x.text = m.text;
+    x.html = m.html;
+    GT_TRY(detail::Outcome out, perform(x));
+    if (!out.ok) {
+        std::string msg = label(t) + ": " + shown_url(t, x.url) + ": " + out.reason;
+        if (out.status > 0)
+            msg += " (server replied " + std::to_string(out.status) + ")";
         return runtime_error(msg);
     }
     return {};
 }
 
 Result<void> send_webhook(const config::NotifyTarget& t, const Message& m) {
-    GT_TRY(std::string url, url_of(t));
-    std::string password;
+    detail::Transfer x;
+    GT_TRY(x.url, url_of(t));
     if (!t.password_env.empty()) {
-        GT_TRY(password, password_of(t));
+        GT_TRY(x.password, password_of(t));
+        x.login = true;
+        x.user = t.user;
     }
     json payload = t.format == config::WebhookFormat::slack   ? slack_payload(m)
                    : t.format == config::WebhookFormat::teams ? teams_payload(m)
                                                               : m.json;
-    std::string body = payload.dump(-1, ' ', false, json::error_handler_t::replace);
-    CurlPtr c(curl_easy_init());
-    if (!c)
-        return runtime_error(label(t) + ": cannot start libcurl");
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    common_options(c.get(), t, errbuf);
-    curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c.get(), CURLOPT_POST, 1L);
-    curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    std::string user = t.user;
-    if (!t.password_env.empty()) {
-        curl_easy_setopt(c.get(), CURLOPT_USERNAME, user.c_str());
-        curl_easy_setopt(c.get(), CURLOPT_PASSWORD, password.c_str());
-    }
-    SlistPtr headers;
-    append(headers, "Content-Type: application/json; charset=utf-8");
-    append(headers, "User-Agent: guidetrack/" GUIDETRACK_VERSION);
-    curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-    std::string reply;
-    curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &reply);
-    CURLcode rc = curl_easy_perform(c.get());
-    if (rc != CURLE_OK)
-        return runtime_error(label(t) + ": " + shown_url(t, url) + ": " + curl_reason(rc, errbuf));
-    long status = 0;
-    curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status > 299) {
-        std::string msg = label(t) + ": " + shown_url(t, url) + ": HTTP " + std::to_string(status);
-        std::string said = one_line(reply.substr(0, 200));
+    x.body = payload.dump(-1, ' ', false, json::error_handler_t::replace);
+    x.protocols = "http,https";
+    x.timeout = t.timeout;
+    x.ca_file = t.ca_file;
+    x.headers = {"Content-Type: application/json; charset=utf-8",
+                 "User-Agent: guidetrack/" GUIDETRACK_VERSION};
+    GT_TRY(detail::Outcome out, perform(x));
+    if (!out.ok)
+        return runtime_error(label(t) + ": " + shown_url(t, x.url) + ": " + out.reason);
+    if (out.status < 200 || out.status > 299) {
+        std::string msg =
+            label(t) + ": " + shown_url(t, x.url) + ": HTTP " + std::to_string(out.status);
+        std::string said = one_line(out.reply.substr(0, 200));
         if (!said.empty())
             msg += " (" + said + ")";
         return runtime_error(msg);

@@ -18,6 +18,14 @@ for f in bin/guidetrack share/man/man1/guidetrack.1 share/bash-completion/comple
     [ -f "$tmp/p/$f" ] || fail "not installed: $f"
 done
 "$tmp/p/bin/guidetrack" --version | grep -q '^guidetrack ' || fail "installed binary"
+# The plugins, found from the installed binary wherever the tree was installed.
+libdir="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")"
+for p in pdf fetch notify; do
+    [ -f "$tmp/p/$libdir/guidetrack/guidetrack-$p.so" ] || fail "not installed: $libdir/guidetrack/guidetrack-$p.so"
+done
+/usr/bin/python3 "$2/tests/e2e/one_page_pdf.py" "$tmp/one.pdf" || fail "one_page_pdf.py"
+(unset GUIDETRACK_PLUGIN_DIR; "$tmp/p/bin/guidetrack" extract "$tmp/one.pdf") | grep -q "Designated" ||
+    fail "the installed binary cannot read a PDF"
 if command -v man >/dev/null; then
     page="$(MANWIDTH=80 man -l "$tmp/p/share/man/man1/guidetrack.1" 2>&1)" || fail "man -l: $page"
     grep -q "keep track of statutory guidance" <<<"$page" || fail "man page NAME"
@@ -43,6 +51,8 @@ if command -v dpkg-deb >/dev/null && command -v cpack >/dev/null; then
     contents="$(dpkg-deb -c "$deb")"
     grep -q './usr/bin/guidetrack' <<<"$contents" || fail ".deb lacks the binary"
     grep -q 'man1/guidetrack.1' <<<"$contents" || fail ".deb lacks the man page"
+    grep -q 'guidetrack/guidetrack-pdf.so' <<<"$contents" || fail ".deb lacks the PDF plugin"
+    dpkg-deb -f "$deb" Depends | grep -q 'libpoppler' || fail ".deb does not depend on poppler"
     dpkg-deb -f "$deb" Depends | grep -q 'libgit2' || fail ".deb depends: $(dpkg-deb -f "$deb" Depends)"
 fi
 echo "ok: installed files, man page, completions, .deb"

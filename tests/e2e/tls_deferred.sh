@@ -23,7 +23,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # opens CMD...: the files CMD opens, one per line.
 opens() { strace -f -qq -e trace=open,openat -o "$tmp/trace" "$@" >/dev/null 2>&1; cat "$tmp/trace"; }
 
-for cmd in "list" "log sample" "show sample v1"; do
+for cmd in "list" "log sample" "show sample@v1"; do
     # shellcheck disable=SC2086
     opens "$gt" $cmd | grep -q "$bundle" && fail "'$cmd' read $bundle"
 done

@@ -11,14 +11,15 @@ cd "$src" || exit 2
 declare -A allowed=(
     [model]="text"
     [text]=""
-    [extract]="model text"
+    [plugin]=""
+    [extract]="model text plugin"
     [store]="model text"
-    [fetch]="text"
+    [fetch]="text plugin"
     [diff]="model text"
     [notice]="model text diff"
     [render]="model text diff notice"
     [config]="model text"
-    [notify]="model text diff notice render fetch config store app"
+    [notify]="model text diff notice render fetch config store app plugin"
     [app]="model text extract store fetch diff notice render config"
     [cli]="model text extract store fetch diff notice render config notify app"
 )

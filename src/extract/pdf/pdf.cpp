@@ -26,6 +26,8 @@
 
 #include "extract/common.hpp"
 #include "extract/pdf/links.hpp"
+#include "extract/pdf/plugin.hpp"
+#include "guidetrack/plugin/plugin.hpp"
 
 // poppler's core API (libpoppler-private-dev), as pdftotext uses it: poppler-cpp's text_list()
 // copied the whole cross-reference table twice per page and scanned each page's fonts again to
@@ -1276,8 +1278,8 @@ static Result<void> check_inflated_size(std::string_view bytes) {
     return {};
 }
 
-Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& paging,
-                                    const Deadline& deadline) {
+Result<model::Document> detail::read_pdf(std::string_view bytes, const PdfPaging& paging,
+                                         const Deadline& deadline) {
     static std::once_flag init;
     std::call_once(init, [] {
         if (!globalParams)
@@ -1440,4 +1442,23 @@ Result<model::Document> extract_pdf(std::string_view bytes, const PdfPaging& pag
     return doc;
 }
 
+namespace {
+
+Result<model::Document> read_pdf_safely(std::string_view bytes, const PdfPaging& paging,
+                                        const Deadline& deadline) {
+    try {
+        return detail::read_pdf(bytes, paging, deadline);
+    } catch (const std::bad_alloc&) {
+        return runtime_error("out of memory while reading the PDF");
+    } catch (const std::exception& e) {
+        return runtime_error(std::string("cannot read the PDF: ") + e.what());
+    }
+}
+
+const detail::PdfPlugin pdf_plugin{read_pdf_safely};
+
+} // namespace
+
 } // namespace guidetrack::extract
+
+GUIDETRACK_PLUGIN("pdf", guidetrack::extract::pdf_plugin)
