@@ -24,8 +24,8 @@ for p in pdf fetch notify; do
     [ -f "$tmp/p/$libdir/guidetrack/guidetrack-$p.so" ] || fail "not installed: $libdir/guidetrack/guidetrack-$p.so"
 done
 /usr/bin/python3 "$2/tests/e2e/one_page_pdf.py" "$tmp/one.pdf" || fail "one_page_pdf.py"
-(unset GUIDETRACK_PLUGIN_DIR; "$tmp/p/bin/guidetrack" extract "$tmp/one.pdf") | grep -q "Designated" ||
-    fail "the installed binary cannot read a PDF"
+extracted="$(unset GUIDETRACK_PLUGIN_DIR; "$tmp/p/bin/guidetrack" extract "$tmp/one.pdf")"
+grep -q "Designated" <<<"$extracted" || fail "the installed binary cannot read a PDF"
 if command -v man >/dev/null; then
     page="$(MANWIDTH=80 man -l "$tmp/p/share/man/man1/guidetrack.1" 2>&1)" || fail "man -l: $page"
     grep -q "keep track of statutory guidance" <<<"$page" || fail "man page NAME"

@@ -19,15 +19,18 @@ for p in pdf fetch notify; do
 done
 needed="$(ldd "$gt")"
 grep -q 'libpoppler\|libcurl' <<<"$needed" && fail "the program links poppler or libcurl: $needed"
-ldd "$build/guidetrack-pdf.so" | grep -q libpoppler || fail "the PDF plugin does not link poppler"
+plugin_libs="$(ldd "$build/guidetrack-pdf.so")"
+grep -q libpoppler <<<"$plugin_libs" || fail "the PDF plugin does not link poppler"
 
 /usr/bin/python3 "$src/tests/e2e/one_page_pdf.py" "$tmp/one.pdf" || fail "one_page_pdf.py"
 
 opens() { strace -f -qq -e trace=open,openat -o "$tmp/trace" "$@" >"$tmp/out" 2>&1; local rc=$?; cat "$tmp/trace"; return $rc; }
 "$gt" track doc --title "Doc" --input-format pdf >/dev/null || fail track
 if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
-    opens "$gt" --version | grep -q 'guidetrack-[a-z]*\.so' && fail "--version opened a plugin"
-    opens "$gt" list | grep -q 'guidetrack-[a-z]*\.so' && fail "list opened a plugin"
+    trace="$(opens "$gt" --version)"
+    grep -q 'guidetrack-[a-z]*\.so' <<<"$trace" && fail "--version opened a plugin"
+    trace="$(opens "$gt" list)"
+    grep -q 'guidetrack-[a-z]*\.so' <<<"$trace" && fail "list opened a plugin"
     trace="$(opens "$gt" snapshot doc "$tmp/one.pdf" --label v1)" || fail "snapshot: $(cat "$tmp/out")"
     grep -q 'guidetrack-pdf\.so' <<<"$trace" || fail "snapshot of a PDF did not open guidetrack-pdf.so"
     grep -q 'guidetrack-fetch\.so\|guidetrack-notify\.so' <<<"$trace" && fail "snapshot opened fetch or notify"
@@ -35,7 +38,8 @@ else
     echo "no strace: the checks of which files open are skipped"
     "$gt" snapshot doc "$tmp/one.pdf" --label v1 >/dev/null || fail snapshot
 fi
-"$gt" show doc@v1 | grep -q "Designated safeguarding leads" || fail "the PDF's text was not recorded"
+shown="$("$gt" show doc@v1)"
+grep -q "Designated safeguarding leads" <<<"$shown" || fail "the PDF's text was not recorded"
 
 # expect_3 NAME PATTERN CMD...: exit 3, one line matching PATTERN.
 expect_3() {
@@ -65,6 +69,6 @@ echo "not a shared object" >"$tmp/bad/guidetrack-pdf.so"
 GUIDETRACK_PLUGIN_DIR="$tmp/bad" expect_3 "broken plugin" "reading PDF files is not available: cannot load" \
     "$alone" extract "$tmp/one.pdf"
 # GUIDETRACK_PLUGIN_DIR finds them for a program moved away from them.
-GUIDETRACK_PLUGIN_DIR="$build" "$alone" extract "$tmp/one.pdf" | grep -q "Designated" ||
-    fail "GUIDETRACK_PLUGIN_DIR"
+extracted="$(GUIDETRACK_PLUGIN_DIR="$build" "$alone" extract "$tmp/one.pdf")"
+grep -q "Designated" <<<"$extracted" || fail "GUIDETRACK_PLUGIN_DIR"
 echo "ok: no poppler or libcurl at start-up; plugins load on first use; missing ones are one line"

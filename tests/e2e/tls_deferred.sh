@@ -7,8 +7,10 @@ gt="$1"
 src="$2"
 command -v strace >/dev/null || { echo "no strace: skipped"; exit 77; }
 lib="$(ldd "$gt" | awk '/libgit2\.so/ {print $3}')"
-ldd "$lib" | grep -q libmbedtls || { echo "libgit2 is not built with mbedTLS: skipped"; exit 77; }
-bundle="$(strings "$lib" | grep -m1 '^/etc/ssl/')"
+# (grep reads captured output: with pipefail, grep -q leaving a pipe early would fail it.)
+libs="$(ldd "$lib")"
+grep -q libmbedtls <<<"$libs" || { echo "libgit2 is not built with mbedTLS: skipped"; exit 77; }
+bundle="$(strings "$lib" | grep '^/etc/ssl/' | head -1)"
 [ -n "$bundle" ] && [ -e "$bundle" ] || { echo "libgit2 names no CA bundle here: skipped"; exit 77; }
 strace -f -o /dev/null true 2>/dev/null || { echo "strace cannot trace here: skipped"; exit 77; }
 tmp="$(mktemp -d)"
@@ -25,12 +27,14 @@ opens() { strace -f -qq -e trace=open,openat -o "$tmp/trace" "$@" >/dev/null 2>&
 
 for cmd in "list" "log sample" "show sample@v1"; do
     # shellcheck disable=SC2086
-    opens "$gt" $cmd | grep -q "$bundle" && fail "'$cmd' read $bundle"
+    trace="$(opens "$gt" $cmd)"
+    grep -q "$bundle" <<<"$trace" && fail "'$cmd' read $bundle"
 done
 # The same library call with the default left in place does read it (the check can fail).
 git init -q --bare "$tmp/remote.git" || fail "git init"
-opens "$gt" sync --remote "$tmp/remote.git" | grep -q "$bundle" || fail "sync did not load $bundle"
+trace="$(opens "$gt" sync --remote "$tmp/remote.git")"
+grep -q "$bundle" <<<"$trace" || fail "sync did not load $bundle"
 "$gt" sync >/dev/null 2>&1 || fail "sync"
-git -C "$tmp/remote.git" for-each-ref --format='%(refname)' | grep -q 'refs/heads/sample' ||
-    fail "sync pushed nothing"
+refs="$(git -C "$tmp/remote.git" for-each-ref --format='%(refname)')"
+grep -q 'refs/heads/sample' <<<"$refs" || fail "sync pushed nothing"
 echo "ok: store commands skip $bundle; sync loads it"
