@@ -1,6 +1,8 @@
 // The fast paths of issue 17 give the same answers as the slow ones: NFC cut into pieces against
 // utf8proc on the whole text, the store's own deltas against their input, log/list read from
 // commit trailers against version.json, and `import` against one snapshot per version.
+#include "extract/common.hpp"
+#include "extract/markdown_inline.hpp"
 #include "guidetrack/app/check.hpp"
 #include "guidetrack/app/record.hpp"
 #include "guidetrack/store/store.hpp"
@@ -104,6 +106,156 @@ TEST_CASE("NFC of a text cut at inert code points equals utf8proc's on the whole
             "Caf\xC3\xA9 \xE2\x80\x98quoted\xE2\x80\x99");
     REQUIRE(*text::normalise("  two   spaces\t\tand\ntabs  ") == "two spaces and tabs");
     REQUIRE(text::repair_utf8("ok \xFF ok \xC3\xA9") == "ok \xEF\xBF\xBD ok \xC3\xA9");
+}
+
+namespace {
+
+struct Built {
+    std::string text;
+    std::vector<std::string> links; // "begin-end target"
+    std::vector<std::string> notes; // "offset mark"
+    bool operator==(const Built&) const = default;
+};
+
+Built build(extract::detail::TextBuilder& tb) {
+    model::Block block;
+    tb.finish_into(block);
+    Built b{block.text, {}, {}};
+    for (const auto& l : block.links)
+        b.links.push_back(std::to_string(l.begin) + "-" + std::to_string(l.end) + " " + l.target);
+    for (const auto& f : block.footnote_refs)
+        b.notes.push_back(std::to_string(f.offset) + " " + f.mark);
+    return b;
+}
+
+// A random text over pieces that are plain prose and pieces that are inline markup.
+std::string random_inline(std::mt19937& rng, const std::vector<std::string>& pieces) {
+    std::string s;
+    int n = static_cast<int>(rng() % 14);
+    for (int i = 0; i < n; ++i)
+        s += pieces[rng() % pieces.size()];
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("inline Markdown without markup reads as cmark reads it", "[extract][speed]") {
+    const std::vector<std::string> pieces = {"word",
+                                             " ",
+                                             "  ",
+                                             "Page",
+                                             "26",
+                                             ".",
+                                             ",",
+                                             "!",
+                                             "?",
+                                             ":",
+                                             ";",
+                                             "(",
+                                             ")",
+                                             "'",
+                                             "\"",
+                                             "-",
+                                             "#",
+                                             "1.",
+                                             ">",
+                                             "~",
+                                             "=",
+                                             "+",
+                                             "|",
+                                             "/",
+                                             "http://example.org",
+                                             "www.gov.uk",
+                                             "a@b.uk",
+                                             "\xC2\xA0",
+                                             "\xE2\x80\x99",
+                                             "\xE2\x80\x93",
+                                             "\xC3\xA9",
+                                             "e\xCC\x81",
+                                             "\xE2\x80\x8B",
+                                             "\xC2\xAD",
+                                             "\xEF\xBF\xBD",
+                                             "\t",
+                                             "\n",
+                                             "*",
+                                             "_",
+                                             "`",
+                                             "[",
+                                             "]",
+                                             "<",
+                                             "&",
+                                             "&amp;",
+                                             "\\",
+                                             "[^1]",
+                                             "[link](https://x.y)",
+                                             "**bold**",
+                                             "<b>",
+                                             "\xFF",
+                                             "\xEF\xB7\x90",
+                                             "\x7F"};
+    const extract::detail::References refs = {{"ref", "https://example.org/ref"}};
+    std::mt19937 rng(23);
+    int plain = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string s = random_inline(rng, pieces);
+        plain += s.find_first_of("\\`*_[]<&\n\t") == std::string::npos;
+        for (bool links : {true, false}) {
+            extract::detail::TextBuilder fast, slow;
+            fast.text("before ");
+            slow.text("before ");
+            extract::detail::parse_inline(s, refs, fast, links);
+            extract::detail::parse_inline_cmark(s, refs, slow, links);
+            fast.text("after");
+            slow.text("after");
+            INFO("input: " << s);
+            REQUIRE(build(fast) == build(slow));
+        }
+    }
+    REQUIRE(plain > 2000); // the fast path was taken often
+}
+
+TEST_CASE("a block built from pieces is the whole text normalised at once", "[extract][speed]") {
+    // TextBuilder normalises each piece alone and decides the spaces at the joins.
+    const std::vector<std::string> pieces = {"a",
+                                             "word",
+                                             " ",
+                                             "  ",
+                                             "\t",
+                                             "\n",
+                                             "\r",
+                                             "\x01",
+                                             "\x7F",
+                                             ".",
+                                             "\xC2\xA0",
+                                             "\xE2\x80\x83",
+                                             "\xE2\x80\x8B",
+                                             "\xC2\xAD",
+                                             "\xC3\xA9",
+                                             "\xE2\x80\x99",
+                                             "\xFF",
+                                             "\xEF\xBB\xBF"};
+    // (No combining marks or cut sequences: those join with their neighbour only when the
+    // whole is normalised, which a link boundary rightly prevents.)
+    std::mt19937 rng(29);
+    for (int round = 0; round < 20000; ++round) {
+        extract::detail::TextBuilder tb;
+        std::string whole;
+        int n = 1 + static_cast<int>(rng() % 5);
+        for (int i = 0; i < n; ++i) {
+            std::string piece = random_inline(rng, pieces);
+            whole += piece;
+            tb.text(piece);
+            if (rng() % 3 == 0) { // a link boundary between pieces
+                tb.begin_link("https://example.org");
+                std::string inside = random_inline(rng, pieces);
+                whole += inside;
+                tb.text(inside);
+                tb.end_link();
+            }
+        }
+        INFO("input: " << whole);
+        REQUIRE(build(tb).text == text::normalise_lossy(whole));
+    }
 }
 
 TEST_CASE("the store's deltas rebuild their target exactly", "[store][speed]") {

@@ -65,6 +65,35 @@ void TextBuilder::clear() {
     in_link_ = false;
 }
 
+namespace {
+
+// Whether a segment whose normalised text is not empty starts and ends with white space once
+// normalised between two other letters: normalise("x" + raw) has a space after the x, and
+// normalise(raw + "x") one before it. When raw starts (ends) with an ASCII byte that answers
+// directly: white space or a control character is a space, a printable character is not (an
+// ASCII character never composes with its neighbour); otherwise the two are normalised.
+std::pair<bool, bool> edge_spaces(const std::string& raw) {
+    auto ascii_space = [](unsigned char c) { return c <= 0x20 || c == 0x7F; };
+    auto front = static_cast<unsigned char>(raw.front());
+    auto back = static_cast<unsigned char>(raw.back());
+    bool lead, trail;
+    if (front < 0x80) {
+        lead = ascii_space(front);
+    } else {
+        std::string x = text::normalise_lossy("x" + raw);
+        lead = x.size() > 1 && x[1] == ' ';
+    }
+    if (back < 0x80) {
+        trail = ascii_space(back);
+    } else {
+        std::string x = text::normalise_lossy(raw + "x");
+        trail = x.size() > 1 && x[x.size() - 2] == ' ';
+    }
+    return {lead, trail};
+}
+
+} // namespace
+
 void TextBuilder::finish_into(model::Block& block) {
     block.text.clear();
     block.links.clear();
@@ -85,10 +114,7 @@ void TextBuilder::finish_into(model::Block& block) {
                 pending_space = true; // white space only
             continue;
         }
-        std::string lead = text::normalise_lossy("x" + seg.raw);
-        std::string trail = text::normalise_lossy(seg.raw + "x");
-        bool lead_space = lead.size() > 1 && lead[1] == ' ';
-        bool trail_space = trail.size() > 1 && trail[trail.size() - 2] == ' ';
+        auto [lead_space, trail_space] = edge_spaces(seg.raw);
         if (!block.text.empty() && (pending_space || lead_space))
             block.text.push_back(' ');
         std::size_t begin = block.text.size();

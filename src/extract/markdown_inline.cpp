@@ -129,9 +129,36 @@ void emit_text(std::string_view t, const std::vector<std::string>& marks, TextBu
     }
 }
 
+// Text in which CommonMark's inline rules find nothing to do: no escape, code, emphasis, link,
+// autolink, raw HTML or entity can start without one of these bytes, a line end would be a
+// break, and a control character or invalid UTF-8 is something cmark replaces. Most paragraphs
+// of guidance are like this, and reading them needs no parser.
+bool plain(std::string_view s) {
+    for (char c : s) {
+        auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
+            c == '<' || c == '&')
+            return false;
+    }
+    return s.find(kOpen) == std::string_view::npos && s.find(kClose) == std::string_view::npos &&
+           text::is_valid_utf8(s);
+}
+
 } // namespace
 
 void parse_inline(std::string_view s, const References& refs, TextBuilder& out, bool allow_links) {
+    if (plain(s)) {
+        // What cmark gives for it: the text itself, without the spaces ending the paragraph.
+        while (!s.empty() && s.back() == ' ')
+            s.remove_suffix(1);
+        out.text(s);
+        return;
+    }
+    parse_inline_cmark(s, refs, out, allow_links);
+}
+
+void parse_inline_cmark(std::string_view s, const References& refs, TextBuilder& out,
+                        bool allow_links) {
     Prepared p = prepare(s, refs);
     std::unique_ptr<cmark_node, NodeFree> doc(
         cmark_parse_document(p.source.data(), p.source.size(), CMARK_OPT_DEFAULT));

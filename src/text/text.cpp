@@ -227,7 +227,21 @@ std::string repair_utf8(std::string_view s) {
     return out;
 }
 
+namespace {
+
+// ASCII is valid UTF-8 and NFC already: only clean has work to do.
+bool all_ascii(std::string_view s) {
+    unsigned char any = 0;
+    for (char c : s)
+        any |= static_cast<unsigned char>(c);
+    return any < 0x80;
+}
+
+} // namespace
+
 Result<std::string> normalise(std::string_view s) {
+    if (all_ascii(s))
+        return clean(s);
     std::size_t bad = 0;
     if (!is_valid_utf8(s, &bad))
         return input_error("invalid UTF-8 at byte " + std::to_string(bad));
@@ -235,6 +249,8 @@ Result<std::string> normalise(std::string_view s) {
 }
 
 std::string normalise_lossy(std::string_view s) {
+    if (all_ascii(s))
+        return clean(s);
     return clean(nfc(repair_utf8(s)));
 }
 
