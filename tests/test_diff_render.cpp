@@ -582,3 +582,81 @@ TEST_CASE("notice --files --format html names the files compared as files", "[no
     CHECK(r.out.find("<dt>Earlier version</dt><dd>the file v1.md</dd>") != std::string::npos);
     CHECK(r.out.find("version v1.md") == std::string::npos);
 }
+
+namespace {
+
+// What write_diff_json wrote when every change went through nlohmann's tree (diff_json).
+std::string tree_json(const diff::ChangeSet& set, const nlohmann::json& extra) {
+    auto dump = [](const nlohmann::json& j) {
+        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    nlohmann::json all = render::diff_json(set);
+    nlohmann::json head = all;
+    head.erase("changes");
+    for (const auto& [key, value] : extra.items())
+        head[key] = value;
+    std::string out = "{\n";
+    for (const auto& [key, value] : head.items())
+        out += "  " + nlohmann::json(key).dump() + ": " + dump(value) + ",\n";
+    out += "  \"changes\": [";
+    for (std::size_t i = 0; i < all["changes"].size(); ++i)
+        out += (i ? ",\n    " : "\n    ") + dump(all["changes"][i]);
+    out += all["changes"].empty() ? "]\n}\n" : "\n  ]\n}\n";
+    return out;
+}
+
+std::string streamed_json(const diff::ChangeSet& set, const nlohmann::json& extra) {
+    std::ostringstream out;
+    render::write_diff_json(out, set, extra);
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("diff JSON written directly is what nlohmann's tree prints", "[diff][render]") {
+    const nlohmann::json extra = {{"from", {{"file", "v1.md"}}}, {"to", {{"file", "v2.md"}}}};
+    for (auto [a, b] : {std::pair{"v1.md", "v2.md"},
+                        {"v2.md", "v3.md"},
+                        {"v1.md", "v3.md"},
+                        {"v3.md", "v1.md"},
+                        {"v1.md", "v1.md"}}) {
+        diff::ChangeSet set = diff::compare(sample(a), sample(b));
+        INFO(a << " -> " << b);
+        REQUIRE(streamed_json(set, extra) == tree_json(set, extra));
+    }
+    // Every field and every escape: a footnote anchor, levels, links, footnote references,
+    // renumbering, quotes, back slashes, control characters, non-ASCII, invalid UTF-8.
+    diff::ChangeSet set;
+    diff::Change c;
+    c.kind = diff::ChangeKind::renumbered;
+    c.old_anchor = diff::Anchor{3, "p\"1", "4\\a", {"Part \x01one", "caf\xC3\xA9"}, true, "7"};
+    c.new_anchor = diff::Anchor{4, "", "", {}, false, ""};
+    model::Block old_block;
+    old_block.kind = model::BlockKind::heading;
+    old_block.level = 2;
+    old_block.text = "Tabs\tand\nnew lines \x7f \x1f end \xE2\x80\x99";
+    old_block.page = "ii";
+    old_block.number = "12a";
+    old_block.section = {"A", "B"};
+    old_block.links = {model::Link{0, 4, "https://example.org/?a=\"b\""}};
+    old_block.footnote_refs = {model::FootnoteRef{5, "3"}};
+    c.old_block = old_block;
+    model::Block new_block;
+    new_block.kind = model::BlockKind::list_item;
+    new_block.level = 1;
+    new_block.text = "bad \xFF\xFE bytes";
+    c.new_block = new_block;
+    c.edits = {diff::WordEdit{diff::EditOp::equal, "x"},
+               diff::WordEdit{diff::EditOp::removed, "\b\f\r"}};
+    c.renumbering = {diff::Renumbering{"1", "3", "2", "4"}};
+    c.amended_too = true;
+    c.links_changed = true;
+    set.changes.push_back(c);
+    diff::Change added;
+    added.kind = diff::ChangeKind::added;
+    added.new_block = new_block;
+    added.new_anchor = diff::Anchor{0, "1", "", {"S"}, false, ""};
+    set.changes.push_back(added);
+    REQUIRE(streamed_json(set, extra) == tree_json(set, extra));
+    REQUIRE(nlohmann::json::parse(streamed_json(set, extra))["changes"].size() == 2);
+}

@@ -1,5 +1,6 @@
 // The change model as JSON (docs/json.md): one more renderer of a diff::ChangeSet.
 #include "guidetrack/render/diff_json.hpp"
+#include "guidetrack/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,217 @@ nlohmann::json change_json(const diff::Change& c) {
     return j;
 }
 
+// The same JSON as dump(change_json(c)), written straight into a string: building the tree
+// first took a third of a large diff's time. Keys come in the order nlohmann's object (a
+// std::map) prints them, strings are escaped as its dump escapes them (ensure_ascii off), and a
+// string that is not valid UTF-8 goes through nlohmann itself. A test holds the two equal.
+class Writer {
+  public:
+    explicit Writer(std::string& out) : out_(out) {}
+
+    void string(std::string_view s) {
+        if (!text::is_valid_utf8(s)) {
+            out_ += dump(nlohmann::json(std::string(s)));
+            return;
+        }
+        out_.push_back('"');
+        std::size_t run = 0; // start of the bytes not yet copied
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 0x20 && c != '"' && c != '\\')
+                continue;
+            out_.append(s.substr(run, i - run));
+            run = i + 1;
+            switch (c) {
+            case '"':
+                out_ += "\\\"";
+                break;
+            case '\\':
+                out_ += "\\\\";
+                break;
+            case '\b':
+                out_ += "\\b";
+                break;
+            case '\f':
+                out_ += "\\f";
+                break;
+            case '\n':
+                out_ += "\\n";
+                break;
+            case '\r':
+                out_ += "\\r";
+                break;
+            case '\t':
+                out_ += "\\t";
+                break;
+            default: {
+                static const char hex[] = "0123456789abcdef";
+                out_ += "\\u00";
+                out_.push_back(hex[c >> 4]);
+                out_.push_back(hex[c & 15]);
+            }
+            }
+        }
+        out_.append(s.substr(run));
+        out_.push_back('"');
+    }
+    void key(std::string_view k) { // a literal key: nothing to escape
+        if (out_.back() != '{')
+            out_.push_back(',');
+        out_.push_back('"');
+        out_ += k;
+        out_ += "\":";
+    }
+    void number(std::size_t n) { out_ += std::to_string(n); }
+    void integer(long long n) { out_ += std::to_string(n); }
+    void boolean(bool b) { out_ += b ? "true" : "false"; }
+    void null() { out_ += "null"; }
+    void open(char c) { out_.push_back(c); }
+    void close(char c) { out_.push_back(c); }
+    void comma() { out_.push_back(','); }
+    void strings(const std::vector<std::string>& list) {
+        open('[');
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (i)
+                comma();
+            string(list[i]);
+        }
+        close(']');
+    }
+
+    void anchor(const std::optional<diff::Anchor>& a) {
+        if (!a)
+            return null();
+        open('{');
+        key("block");
+        number(a->block_index);
+        if (a->footnote) {
+            key("cited_in");
+            string(a->cited_in);
+            key("footnote");
+            boolean(true);
+        }
+        key("number");
+        string(a->number);
+        key("page");
+        string(a->page);
+        key("section");
+        strings(a->section);
+        close('}');
+    }
+
+    // model::to_json(block), key for key.
+    void block(const model::Block* b) {
+        if (!b)
+            return null();
+        open('{');
+        if (!b->footnote_refs.empty()) {
+            key("footnote_refs");
+            open('[');
+            for (std::size_t i = 0; i < b->footnote_refs.size(); ++i) {
+                if (i)
+                    comma();
+                open('{');
+                key("mark");
+                string(b->footnote_refs[i].mark);
+                key("offset");
+                number(b->footnote_refs[i].offset);
+                close('}');
+            }
+            close(']');
+        }
+        key("kind");
+        string(model::kind_name(b->kind));
+        if (b->kind == model::BlockKind::heading || b->kind == model::BlockKind::list_item) {
+            key("level");
+            integer(b->level);
+        }
+        key("links");
+        open('[');
+        for (std::size_t i = 0; i < b->links.size(); ++i) {
+            if (i)
+                comma();
+            open('{');
+            key("target");
+            string(b->links[i].target);
+            key("text");
+            string(model::link_text(*b, b->links[i]));
+            close('}');
+        }
+        close(']');
+        if (!b->number.empty()) {
+            key("number");
+            string(b->number);
+        }
+        if (!b->page.empty()) {
+            key("page");
+            string(b->page);
+        }
+        key("section");
+        strings(b->section);
+        key("text");
+        string(b->text);
+        close('}');
+    }
+
+    void change(const diff::Change& c) {
+        open('{');
+        key("amended_too");
+        boolean(c.amended_too);
+        if (c.kind == diff::ChangeKind::renumbered) {
+            key("description");
+            string(diff::describe_renumbering(c.renumbering));
+        }
+        key("edits");
+        open('[');
+        for (std::size_t i = 0; i < c.edits.size(); ++i) {
+            if (i)
+                comma();
+            open('{');
+            key("op");
+            string(diff::op_name(c.edits[i].op));
+            key("text");
+            string(c.edits[i].text);
+            close('}');
+        }
+        close(']');
+        key("kind");
+        string(diff::kind_name(c.kind));
+        key("links_changed");
+        boolean(c.links_changed);
+        key("new");
+        anchor(c.new_anchor);
+        key("new_block");
+        block(c.new_block ? &*c.new_block : nullptr);
+        key("old");
+        anchor(c.old_anchor);
+        key("old_block");
+        block(c.old_block ? &*c.old_block : nullptr);
+        key("renumbering");
+        open('[');
+        for (std::size_t i = 0; i < c.renumbering.size(); ++i) {
+            const diff::Renumbering& r = c.renumbering[i];
+            if (i)
+                comma();
+            open('{');
+            key("new_first");
+            string(r.new_first);
+            key("new_last");
+            string(r.new_last);
+            key("old_first");
+            string(r.old_first);
+            key("old_last");
+            string(r.old_last);
+            close('}');
+        }
+        close(']');
+        close('}');
+    }
+
+  private:
+    std::string& out_;
+};
+
 } // namespace
 
 nlohmann::json diff_json(const diff::ChangeSet& changes) {
@@ -92,8 +304,11 @@ void write_diff_json(std::ostream& out, const diff::ChangeSet& changes,
         out << "  " << nlohmann::json(key).dump() << ": " << dump(value) << ",\n";
     out << "  \"changes\": [";
     bool first = true;
+    std::string line;
     for (const diff::Change& c : changes.changes) {
-        out << (first ? "\n    " : ",\n    ") << dump(change_json(c));
+        line = first ? "\n    " : ",\n    ";
+        Writer(line).change(c);
+        out << line;
         first = false;
     }
     out << (first ? "]\n}\n" : "\n  ]\n}\n");
