@@ -117,9 +117,13 @@ struct Store::Impl {
     detail::RepoPtr repo;
     detail::OdbPtr odb;
     git_odb_backend* mempack = nullptr; // owned by odb
+    // What went into the in-memory pack since the last flush, in order (Writer::object).
+    std::vector<git_oid> written;
 
     // Write everything in the in-memory pack to disk as one pack file.
     Result<void> flush();
+    // Empty the in-memory pack (after its objects were written some other way).
+    void reset_mempack();
     // Merge packs when more than kMaxPacks have accumulated (geometric: small packs first).
     Result<void> maybe_consolidate(bool force);
 };

@@ -634,6 +634,7 @@ struct Writer {
             rc = impl.mempack->write(impl.mempack, &oid, data, size, type);
         if (rc < 0)
             return git_failure("writing an object", rc);
+        impl.written.push_back(oid);
         return oid;
     }
 
@@ -1319,7 +1320,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
         // The batch is complete (or the inputs ended); the next input waits for the next batch.
         if (in_batch > 0) {
             GT_CHECK(pack.write(impl_->odb.get()));
-            git_mempack_reset(impl_->mempack);
+            impl_->reset_mempack();
             git_odb_refresh(impl_->odb.get());
             GT_CHECK(add_packed_refs(impl_->path, tags));
             git_reference* ref = nullptr;
