@@ -12,6 +12,7 @@
 #include "store/deltapack.hpp"
 #include "store/git.hpp"
 #include "store/metadata.hpp"
+#include "store/refs.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -718,32 +719,15 @@ struct Writer {
     Result<bool> publish(std::string_view id, const git_oid& new_tip,
                          const std::optional<git_oid>& expected, const std::string& log) {
         GT_CHECK(impl.flush());
-        git_reference* ref = nullptr;
-        std::string name = branch_ref(id);
-        int rc = expected ? git_reference_create_matching(&ref, impl.repo.get(), name.c_str(),
-                                                          &new_tip, 1, &*expected, log.c_str())
-                          : git_reference_create(&ref, impl.repo.get(), name.c_str(), &new_tip, 0,
-                                                 log.c_str());
-        git_reference_free(ref);
-        if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED || rc == GIT_EEXISTS)
-            return false;
-        if (rc < 0)
-            return git_failure("moving " + name, rc);
-        return true;
+        (void)log; // bare stores keep no reflog
+        GT_TRY(RefWrite w, write_ref(impl.path, branch_ref(id), new_tip, expected));
+        return w == RefWrite::done;
     }
 
     // Create a version's tag; false if the label is taken (or its ref is locked).
     Result<bool> create_tag(std::string_view id, std::string_view label, const git_oid& target) {
-        git_reference* ref = nullptr;
-        std::string name = tag_ref(id, label);
-        int rc = git_reference_create(&ref, impl.repo.get(), name.c_str(), &target, 0,
-                                      "guidetrack: tag version");
-        git_reference_free(ref);
-        if (rc == GIT_EEXISTS || rc == GIT_ELOCKED)
-            return false;
-        if (rc < 0)
-            return git_failure("creating " + name, rc);
-        return true;
+        GT_TRY(RefWrite w, write_ref(impl.path, tag_ref(id, label), target, std::nullopt));
+        return w == RefWrite::done;
     }
 
     void delete_tag(std::string_view id, std::string_view label, const git_oid& target) {
@@ -757,8 +741,8 @@ struct Writer {
     }
 
     bool tag_exists(std::string_view id, std::string_view label) {
-        git_oid oid;
-        return git_reference_name_to_id(&oid, impl.repo.get(), tag_ref(id, label).c_str()) == 0;
+        auto v = read_ref(impl.path, tag_ref(id, label));
+        return !v.ok() || v->exists; // unreadable: taken, so that it is never written over
     }
 };
 
