@@ -562,9 +562,24 @@ TEST_CASE("refs read and written without libgit2's refdb agree with git", "[stor
     REQUIRE(git(repo, "rev-parse refs/tags/doc/v10") == hex(c) + "\n");
     REQUIRE(*write_ref(repo, "refs/heads/doc", a, std::nullopt) == RefWrite::done);
     REQUIRE(git(repo, "rev-parse refs/heads/doc") == hex(a) + "\n");
+    // Two refs at once: both move, or (the second refused) neither does.
+    using store::detail::write_refs;
+    auto both = write_refs(repo, {{"refs/tags/doc/v4", a, {}}, {"refs/heads/doc", b, a}});
+    REQUIRE(both->result == RefWrite::done);
+    REQUIRE(git(repo, "rev-parse refs/tags/doc/v4 refs/heads/doc") ==
+            hex(a) + "\n" + hex(b) + "\n");
+    auto refused = write_refs(repo, {{"refs/tags/doc/v5", c, {}}, {"refs/heads/doc", c, a}});
+    REQUIRE(refused->result == RefWrite::modified);
+    REQUIRE(refused->failed == 1);
+    REQUIRE_FALSE(read_ref(repo, "refs/tags/doc/v5")->exists);
+    REQUIRE_FALSE(std::filesystem::exists(repo / "refs/tags/doc/v5.lock"));
+    REQUIRE(hex(*read_ref(repo, "refs/heads/doc")->oid) == hex(b));
+    REQUIRE(write_refs(repo, {{"refs/tags/doc/v4", c, {}}, {"refs/heads/doc", c, b}})->result ==
+            RefWrite::exists);
+    REQUIRE(hex(*read_ref(repo, "refs/heads/doc")->oid) == hex(b));
     // A held lock.
     std::ofstream(repo / "refs/heads/doc.lock") << "";
-    REQUIRE(*write_ref(repo, "refs/heads/doc", b, a) == RefWrite::locked);
+    REQUIRE(*write_ref(repo, "refs/heads/doc", c, b) == RefWrite::locked);
     std::filesystem::remove(repo / "refs/heads/doc.lock");
     git(repo, "fsck --no-progress"); // exits 0: every ref written names an object
 
@@ -587,4 +602,39 @@ TEST_CASE("refs read and written without libgit2's refdb agree with git", "[stor
     // A tag whose lock was held by another thread may be refused as locked by all but one.
     REQUIRE(total == 50);
     git_libgit2_shutdown();
+}
+
+TEST_CASE("pack merges are geometric: each object is rewritten O(log n) times", "[store][speed]") {
+    using store::detail::geometric_merge_count;
+    REQUIRE(geometric_merge_count({}) == 0);
+    REQUIRE(geometric_merge_count({5}) == 0);
+    REQUIRE(geometric_merge_count({1, 2, 4, 8}) == 0);         // a progression already
+    REQUIRE(geometric_merge_count({1, 1, 1, 1, 100}) == 4);    // the small ones only
+    REQUIRE(geometric_merge_count({1, 1, 1, 1, 5, 100}) == 5); // 5 < 2 x 4: taken in
+    REQUIRE(geometric_merge_count({1, 1, 1, 1, 8, 100}) == 4); // 8 >= 2 x 4: left
+    REQUIRE(geometric_merge_count({1, 1, 1, 1, 1, 1}) == 6);
+    // 20,000 snapshots of one unit each, merged whenever more than 50 packs exist (as the store
+    // does): the bytes rewritten by merges stay within a few times n log2 n, and the pack count
+    // within bounds (94,050 units here). The old rule (merge all but the largest once the rest
+    // reach half of it) rewrote 739,271 units here, 8 times as much, growing as n squared.
+    std::vector<std::uintmax_t> packs;
+    std::uintmax_t rewritten = 0;
+    const int n = 20000;
+    for (int s = 0; s < n; ++s) {
+        packs.push_back(1);
+        if (packs.size() <= 50)
+            continue;
+        std::sort(packs.begin(), packs.end());
+        std::size_t k = geometric_merge_count(packs);
+        REQUIRE(k >= 2);
+        std::uintmax_t merged = 0;
+        for (std::size_t j = 0; j < k; ++j)
+            merged += packs[j];
+        rewritten += merged;
+        packs.erase(packs.begin(), packs.begin() + static_cast<std::ptrdiff_t>(k));
+        packs.push_back(merged);
+    }
+    INFO("rewritten " << rewritten << " units for " << n << " snapshots");
+    REQUIRE(rewritten < 3u * n * 15u); // 3 n log2(n)
+    REQUIRE(packs.size() <= 51);
 }

@@ -244,6 +244,24 @@ std::size_t PackWriter::add(git_object_t type, std::string_view data, std::size_
     return offsets_.size() - 1;
 }
 
+std::size_t geometric_merge_count(const std::vector<std::uintmax_t>& sizes) {
+    std::size_t n = sizes.size();
+    if (n < 2)
+        return 0;
+    std::size_t i = n - 1;
+    while (i > 0 && sizes[i] >= 2 * sizes[i - 1])
+        --i;
+    if (i == 0)
+        return 0; // already a progression
+    std::size_t k = i + 1;
+    std::uintmax_t total = 0;
+    for (std::size_t j = 0; j < k; ++j)
+        total += sizes[j];
+    while (k < n && sizes[k] < 2 * total)
+        total += sizes[k++];
+    return k;
+}
+
 Result<void> PackWriter::write(git_odb* odb) {
     if (offsets_.empty())
         return {};

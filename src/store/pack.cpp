@@ -2,9 +2,9 @@
 //
 // Every write lands in libgit2's in-memory pack (mempack) and is written to disk as a single pack
 // before any ref moves, so no loose objects are ever written and a ref never points at an object
-// that is not on disk. Merging is geometric: when more than kMaxPacks exist, the small packs are
-// merged into one and the largest pack is left alone unless the others have grown to half its
-// size, so each object is rewritten O(log n) times rather than at every merge. Merged packs are
+// that is not on disk. Merging is geometric: when more than kMaxPacks exist, the smallest packs
+// are merged into one so that the packs left each hold at least twice the next smaller one
+// (geometric_merge_count), so each object is rewritten O(log n) times. Merged packs are
 // built with each blob named after its document, which lets libgit2 find deltas between the
 // versions of one document (the bulk of the savings). Only the packs listed at the start are
 // deleted afterwards, so a pack written meanwhile by a concurrent snapshot is never lost.
@@ -203,11 +203,16 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
         return {};
     std::sort(packs.begin(), packs.end(),
               [](const PackFile& a, const PackFile& b) { return a.size < b.size; });
-    std::uintmax_t rest = 0;
-    for (std::size_t i = 0; i + 1 < packs.size(); ++i)
-        rest += packs[i].size;
-    if (!force && rest * 2 < packs.back().size)
-        packs.pop_back(); // leave the largest alone
+    const std::size_t all = packs.size();
+    if (!force) {
+        std::vector<std::uintmax_t> sizes;
+        for (const PackFile& p : packs)
+            sizes.push_back(p.size);
+        packs.resize(geometric_merge_count(sizes));
+    }
+    if (packs.size() <= 1)
+        return {};
+    const bool full = packs.size() == all;
 
     std::unordered_set<git_oid, OidHash, OidEq> ids;
     for (const PackFile& p : packs) {
@@ -294,9 +299,13 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
     }
     git_odb_refresh(odb.get());
 
-    // Pack the refs too: libgit2 walks the loose refs on every ref write, so thousands of loose
-    // tags would make each snapshot slower than the last. (It takes each loose ref's lock and
-    // checks its value before deleting it, so a concurrent update is not lost.)
+    // Pack the refs too, when every pack was merged into one (O(log n) times over a store's
+    // life, like the merges of the largest pack): loose refs cost readers a file each, but
+    // git_refdb_compress walks every document's tag folder and rewrites packed-refs whole, which
+    // after every merge made a check of thousands of documents quadratic. (It takes each loose
+    // ref's lock and checks its value before deleting it, so a concurrent update is not lost.)
+    if (!full)
+        return {};
     git_refdb* refdb = nullptr;
     if ((rc = git_repository_refdb(&refdb, repo.get())) < 0)
         return git_failure("opening the refs", rc);

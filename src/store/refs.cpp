@@ -92,52 +92,82 @@ Result<RefValue> read_ref(const fs::path& store, const std::string& name) {
     return RefValue{};
 }
 
+Result<RefOutcome> write_refs(const fs::path& store, const std::vector<RefUpdate>& updates) {
+    struct Held {
+        fs::path file, lock;
+        int fd = -1;
+    };
+    std::vector<Held> held;
+    std::error_code ec;
+    auto release = [&]() {
+        for (Held& h : held) {
+            if (h.fd >= 0)
+                ::close(h.fd);
+            fs::remove(h.lock, ec);
+        }
+    };
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+        const RefUpdate& u = updates[i];
+        Held h;
+        h.file = store / u.name;
+        h.lock = fs::path(h.file.string() + ".lock");
+        fs::create_directories(h.file.parent_path(), ec);
+        if (ec) {
+            release();
+            return runtime_error("cannot create " + h.file.parent_path().string() + ": " +
+                                 ec.message());
+        }
+        h.fd = ::open(h.lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+        if (h.fd < 0) {
+            int err = errno;
+            release();
+            if (err == EEXIST)
+                return RefOutcome{RefWrite::locked, i};
+            return runtime_error("cannot lock " + u.name + ": " + std::strerror(err));
+        }
+        held.push_back(h);
+        // The current value, read under the lock (a writer that got there first has renamed
+        // its lock over the ref by now).
+        auto now = read_ref(store, u.name);
+        if (!now.ok()) {
+            release();
+            return now.error();
+        }
+        if (!u.expected && now->exists) {
+            release();
+            return RefOutcome{RefWrite::exists, i};
+        }
+        if (u.expected && (!now->oid || !git_oid_equal(&*now->oid, &*u.expected))) {
+            release();
+            return RefOutcome{RefWrite::modified, i};
+        }
+    }
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+        std::string line = oid_hex(updates[i].to) + "\n";
+        ssize_t n = ::write(held[i].fd, line.data(), line.size());
+        bool closed = ::close(held[i].fd) == 0;
+        held[i].fd = -1;
+        if (n != static_cast<ssize_t>(line.size()) || !closed) {
+            release();
+            return runtime_error("cannot write " + held[i].lock.string());
+        }
+    }
+    for (std::size_t i = 0; i < held.size(); ++i) {
+        fs::rename(held[i].lock, held[i].file, ec);
+        if (ec) {
+            std::string why = ec.message();
+            for (std::size_t j = i; j < held.size(); ++j)
+                fs::remove(held[j].lock, ec);
+            return runtime_error("cannot move " + updates[i].name + ": " + why);
+        }
+    }
+    return RefOutcome{};
+}
+
 Result<RefWrite> write_ref(const fs::path& store, const std::string& name, const git_oid& to,
                            const std::optional<git_oid>& expected) {
-    const fs::path file = store / name;
-    const fs::path lock = fs::path(file.string() + ".lock");
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    if (ec)
-        return runtime_error("cannot create " + file.parent_path().string() + ": " + ec.message());
-    int fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return RefWrite::locked;
-        return runtime_error("cannot lock " + name + ": " + std::strerror(errno));
-    }
-    auto give_up = [&]() {
-        ::close(fd);
-        fs::remove(lock, ec);
-    };
-    // The current value, read under the lock (a writer that got there first has renamed its
-    // lock over the ref by now).
-    auto now = read_ref(store, name);
-    if (!now.ok()) {
-        give_up();
-        return now.error();
-    }
-    if (!expected && now->exists) {
-        give_up();
-        return RefWrite::exists;
-    }
-    if (expected && (!now->oid || !git_oid_equal(&*now->oid, &*expected))) {
-        give_up();
-        return RefWrite::modified;
-    }
-    std::string line = oid_hex(to) + "\n";
-    ssize_t n = ::write(fd, line.data(), line.size());
-    bool closed = ::close(fd) == 0;
-    if (n != static_cast<ssize_t>(line.size()) || !closed) {
-        fs::remove(lock, ec);
-        return runtime_error("cannot write " + lock.string());
-    }
-    fs::rename(lock, file, ec);
-    if (ec) {
-        fs::remove(lock, ec);
-        return runtime_error("cannot move " + name + ": " + ec.message());
-    }
-    return RefWrite::done;
+    GT_TRY(RefOutcome out, write_refs(store, {RefUpdate{name, to, expected}}));
+    return out.result;
 }
 
 } // namespace guidetrack::store::detail

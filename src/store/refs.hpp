@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace guidetrack::store::detail {
 
@@ -34,5 +35,23 @@ enum class RefWrite { done, exists, modified, locked };
 // its lock.
 Result<RefWrite> write_ref(const std::filesystem::path& store, const std::string& name,
                            const git_oid& to, const std::optional<git_oid>& expected);
+
+struct RefUpdate {
+    std::string name;
+    git_oid to;
+    std::optional<git_oid> expected; // unset: the ref must not exist yet
+};
+
+struct RefOutcome {
+    RefWrite result = RefWrite::done;
+    std::size_t failed = 0; // which update was refused, when result is not done
+};
+
+// Several updates at once, as one git ref transaction: every lock is taken and every current
+// value checked before any ref moves, then the locks are renamed over the refs one right after
+// the other. Either all move, or (refused, locked) none does. A kill can still fall between two
+// renames, but that window is two rename calls, not the work between two separate writes.
+Result<RefOutcome> write_refs(const std::filesystem::path& store,
+                              const std::vector<RefUpdate>& updates);
 
 } // namespace guidetrack::store::detail

@@ -724,22 +724,6 @@ struct Writer {
         return w == RefWrite::done;
     }
 
-    // Create a version's tag; false if the label is taken (or its ref is locked).
-    Result<bool> create_tag(std::string_view id, std::string_view label, const git_oid& target) {
-        GT_TRY(RefWrite w, write_ref(impl.path, tag_ref(id, label), target, std::nullopt));
-        return w == RefWrite::done;
-    }
-
-    void delete_tag(std::string_view id, std::string_view label, const git_oid& target) {
-        git_reference* ref = nullptr;
-        if (git_reference_lookup(&ref, impl.repo.get(), tag_ref(id, label).c_str()) < 0)
-            return;
-        RefPtr owned(ref);
-        const git_oid* t = git_reference_target(ref);
-        if (t && git_oid_equal(t, &target))
-            git_reference_delete(ref);
-    }
-
     bool tag_exists(std::string_view id, std::string_view label) {
         auto v = read_ref(impl.path, tag_ref(id, label));
         return !v.ok() || v->exists; // unreadable: taken, so that it is never written over
@@ -941,19 +925,14 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
         GT_TRY(auto commit, w.commit(tree, parent.get(), msg));
         GT_CHECK(impl_->flush());
 
-        GT_TRY(bool tagged, w.create_tag(id, v.label, commit));
-        if (!tagged) {
-            if (!req.label.empty() && w.tag_exists(id, req.label))
+        // The version's tag and the branch move together (one ref transaction), so that a tag
+        // never points outside its document's history.
+        GT_TRY(RefOutcome moved, write_refs(impl_->path, {{tag_ref(id, v.label), commit, {}},
+                                                          {branch_ref(id), commit, tip}}));
+        if (moved.result != RefWrite::done) {
+            if (moved.result == RefWrite::exists && !req.label.empty())
                 return input_error("label '" + req.label + "' is already used by a version of '" +
                                    id + "'");
-            backoff(attempt);
-            continue;
-        }
-        auto moved = w.publish(id, commit, tip, "guidetrack: snapshot");
-        if (!moved.ok() || !*moved) {
-            w.delete_tag(id, v.label, commit);
-            if (!moved.ok())
-                return moved.error();
             backoff(attempt);
             continue;
         }
