@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <random>
+
 using namespace guidetrack::text;
 
 TEST_CASE("normalise composes, collapses space and drops invisible characters", "[text]") {
@@ -73,4 +76,41 @@ TEST_CASE("visible: controls and bidirectional overrides are shown, not obeyed",
     CHECK(visible("Caf\xC3\xA9 \xE2\x80\x98quoted\xE2\x80\x99 \xC2\xA0\xE2\x80\x93") ==
           "Caf\xC3\xA9 \xE2\x80\x98quoted\xE2\x80\x99 \xC2\xA0\xE2\x80\x93");
     CHECK(visible("bad \xFF byte") == "bad \xEF\xBF\xBD byte");
+}
+
+TEST_CASE("word_delta counts the words added and removed, as a multiset difference", "[text]") {
+    // The naive count over the whole texts.
+    auto naive = [](std::string_view a, std::string_view b) {
+        std::map<std::string, long> counts;
+        for (auto w : split_words(b))
+            ++counts[std::string(w)];
+        for (auto w : split_words(a))
+            --counts[std::string(w)];
+        std::pair<std::size_t, std::size_t> r{0, 0};
+        for (const auto& [w, n] : counts)
+            (n > 0 ? r.first : r.second) += static_cast<std::size_t>(n > 0 ? n : -n);
+        return r;
+    };
+    REQUIRE(word_delta("a b c", "a b c") == std::pair<std::size_t, std::size_t>{0, 0});
+    REQUIRE(word_delta("a b c", "a bx c") == std::pair<std::size_t, std::size_t>{1, 1});
+    REQUIRE(word_delta("abc", "abcd") == std::pair<std::size_t, std::size_t>{1, 1});
+    REQUIRE(word_delta("x abc", "y abc") == std::pair<std::size_t, std::size_t>{1, 1});
+    REQUIRE(word_delta("", "one two") == std::pair<std::size_t, std::size_t>{2, 0});
+    // Random edits anywhere (at the ends, inside words, of white space) agree with the naive
+    // count: the shared start and end are cut only at white space.
+    const std::vector<std::string> pieces = {"a", "b", "ab", "ba", " ", "  ", "\n", "\t", "aa"};
+    std::mt19937 rng(31);
+    for (int round = 0; round < 20000; ++round) {
+        std::string a;
+        for (int i = static_cast<int>(rng() % 30); i > 0; --i)
+            a += pieces[rng() % pieces.size()];
+        std::string b = a;
+        for (int e = static_cast<int>(rng() % 3); e >= 0; --e) {
+            std::size_t at = b.empty() ? 0 : rng() % (b.size() + 1);
+            std::size_t len = std::min<std::size_t>(rng() % 3, b.size() - at);
+            b.replace(at, len, pieces[rng() % pieces.size()]);
+        }
+        INFO("before: [" << a << "] after: [" << b << "]");
+        REQUIRE(word_delta(a, b) == naive(a, b));
+    }
 }

@@ -41,24 +41,6 @@ namespace {
 constexpr const char* kStoreConfigKey = "guidetrack.store";
 constexpr int kMaxAttempts = 200;
 
-// Words added and removed between two texts, counted as a multiset difference of
-// whitespace-separated words: cheap, order-blind, good enough for a log line.
-std::pair<std::size_t, std::size_t> word_delta(std::string_view before, std::string_view after) {
-    std::unordered_map<std::string_view, long> counts;
-    for (std::string_view w : text::split_words(after))
-        ++counts[w];
-    for (std::string_view w : text::split_words(before))
-        --counts[w];
-    std::size_t added = 0, removed = 0;
-    for (const auto& [w, n] : counts) {
-        if (n > 0)
-            added += static_cast<std::size_t>(n);
-        else
-            removed += static_cast<std::size_t>(-n);
-    }
-    return {added, removed};
-}
-
 std::string branch_ref(std::string_view id) {
     return "refs/heads/" + std::string(id);
 }
@@ -901,7 +883,7 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
             v.words_added = v.words;
             v.words_removed = 0;
         } else {
-            auto [added, removed] = word_delta(previous_plain, plain);
+            auto [added, removed] = text::word_delta(previous_plain, plain);
             v.words_added = added;
             v.words_removed = removed;
         }
@@ -1242,7 +1224,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
                 v.words_added = v.words;
                 v.words_removed = 0;
             } else {
-                auto [added, removed] = word_delta(prev_plain, p.plain);
+                auto [added, removed] = text::word_delta(prev_plain, p.plain);
                 v.words_added = added;
                 v.words_removed = removed;
             }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace guidetrack::text {
@@ -59,6 +60,9 @@ std::string_view trim(std::string_view s);
 // in normalised text the separators are single spaces.
 std::vector<std::string_view> split_words(std::string_view s);
 std::size_t count_words(std::string_view s);
+// Words added and removed between two texts, counted as a multiset difference of
+// whitespace-separated words: cheap, order-blind, good enough for a log line.
+std::pair<std::size_t, std::size_t> word_delta(std::string_view before, std::string_view after);
 
 // The parts with sep between each two.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
