@@ -38,7 +38,14 @@ class Interner {
 
   private:
     Options options_;
-    std::unordered_map<std::string, int> ids_;
+    // Looked up by string_view (transparent hash and equality), inserted as std::string.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::string, int, Hash, std::equal_to<>> ids_;
 };
 
 // The shortest edit script turning a into b, one op per element (equal consumes one element of

@@ -20,6 +20,8 @@ struct CodePoint {
 };
 
 CodePoint decode(std::string_view s, std::size_t i) {
+    if (auto b = static_cast<unsigned char>(s[i]); b < 0x80)
+        return {b, 1}; // ASCII, most of any English text: no call into utf8proc
     utf8proc_int32_t cp = 0;
     auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                               static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
@@ -233,6 +235,9 @@ int Interner::id(std::string_view token) {
         if (options_.ignore_case)
             key = text::fold_case(key);
     } else {
+        // Found without building a key: most tokens of a document are words seen before.
+        if (auto it = ids_.find(token); it != ids_.end())
+            return it->second;
         key.assign(token);
     }
     auto [it, inserted] = ids_.try_emplace(std::move(key), static_cast<int>(ids_.size()));
