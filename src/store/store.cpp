@@ -746,8 +746,13 @@ Result<void> Store::track(const DocumentInfo& info_in) {
         GT_TRY(auto tree, w.write_tree(tb));
         GT_TRY(auto commit, w.commit(tree, parent.get(), document_message(info, tip.has_value())));
         GT_TRY(bool done, w.publish(info.id, commit, tip, "guidetrack: track"));
-        if (done)
+        if (done) {
+            // Each track writes a pack, as a snapshot does: merged the same way, or tracking a
+            // catalogue of thousands of documents left thousands of packs, and every write
+            // scanned them all (remove_leftover_packs).
+            (void)impl_->maybe_consolidate(false);
             return {};
+        }
         backoff(attempt);
     }
     return runtime_error("the store is busy (another writer kept moving '" + info.id +
