@@ -27,6 +27,10 @@ class LibGuard {
         // fsck` checks integrity), and packs are not checked for .keep files on every lookup.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
         git_libgit2_opts(GIT_OPT_DISABLE_PACK_KEEP_FILE_CHECKS, 1);
+        // libgit2 keeps every pack it has read open, also after a merge deleted it: a process
+        // that records thousands of documents (track --catalog, a first check) ran out of file
+        // descriptors. Past this many it closes the least recently used.
+        git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, static_cast<size_t>(64));
     }
     ~LibGuard() { git_libgit2_shutdown(); }
     LibGuard(const LibGuard&) = delete;
