@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <fstream>
+
 using namespace guidetrack;
 using gt_test::run_cli;
 using gt_test::run_shell;
@@ -202,4 +205,57 @@ TEST_CASE("sync: missing and unreachable remotes", "[sync]") {
     r = s.sync(s.a, {"--pull-only", "--remote", s.remote});
     CHECK(r.code == 0);
     CHECK(s.ref(s.remote, "refs/heads/sample").empty());
+}
+
+namespace {
+
+// Runs the body with GUIDETRACK_SYNC_TRANSPORT set (or unset: git pushes when installed).
+struct Transport {
+    explicit Transport(const char* value) {
+        if (value)
+            setenv("GUIDETRACK_SYNC_TRANSPORT", value, 1);
+        else
+            unsetenv("GUIDETRACK_SYNC_TRANSPORT");
+    }
+    ~Transport() { unsetenv("GUIDETRACK_SYNC_TRANSPORT"); }
+};
+
+} // namespace
+
+TEST_CASE("sync: git and libgit2 push the same refs, and report a ref the remote refuses",
+          "[sync]") {
+    for (const char* transport : {static_cast<const char*>(nullptr), "libgit2"}) {
+        Transport t(transport);
+        INFO("transport: " << (transport ? transport : "git"));
+        Stores s;
+        s.track(s.a, "sample");
+        s.snapshot(s.a, "sample", sample("v1.md"), "v1");
+        s.track(s.a, "blocked");
+        s.snapshot(s.a, "blocked", "# Blocked\n\nSome text.\n", "first");
+        // The remote's update hook refuses one document's branch.
+        const std::string hook = s.remote + "/hooks/update";
+        {
+            std::ofstream out(hook);
+            out << "#!/bin/sh\n[ \"$1\" = refs/heads/blocked ] && { echo 'policy: no' >&2; exit 1; "
+                   "}\nexit 0\n";
+        }
+        REQUIRE(run_shell("chmod +x '" + hook + "'").code == 0);
+        auto r = s.sync(s.a, {"--remote", s.remote});
+        INFO(r.out << r.err);
+        CHECK(line_of(r.out, "sample").find("pushed: new on the remote") != std::string::npos);
+        CHECK(s.ref(s.remote, "refs/heads/sample") == s.ref(s.a, "refs/heads/sample"));
+        CHECK(s.ref(s.remote, "refs/tags/sample/v1") == s.ref(s.a, "refs/tags/sample/v1"));
+        if (transport) {
+            // libgit2 writes into a local remote directly and runs none of its hooks.
+            CHECK(r.code == 0);
+            CHECK(s.ref(s.remote, "refs/heads/blocked") == s.ref(s.a, "refs/heads/blocked"));
+        } else {
+            CHECK(r.code != 0);
+            CHECK(line_of(r.out, "blocked").find("rejected") != std::string::npos);
+            CHECK(line_of(r.out, "blocked").find("hook declined") != std::string::npos);
+            CHECK(s.ref(s.remote, "refs/heads/blocked").empty());
+        }
+        auto fsck = run_shell("git --git-dir='" + s.remote + "' fsck --strict --no-dangling");
+        CHECK(fsck.code == 0);
+    }
 }

@@ -92,7 +92,10 @@ void setup_sync(CLI::App& app, Context& ctx, Action& action) {
     CLI::App* sub = app.add_subcommand(
         "sync", "Pull and push the store through a git remote (a path, ssh:// or https://): new "
                 "documents and fast-forwards both ways; divergent histories are reported, never "
-                "overwritten (exit 3).");
+                "overwritten (exit 3). The push is git's own (git push, reusing the store's "
+                "deltas) when git is installed, libgit2's otherwise or with "
+                "GUIDETRACK_SYNC_TRANSPORT=libgit2; https credentials: $GUIDETRACK_GIT_USERNAME "
+                "and $GUIDETRACK_GIT_PASSWORD, else git's own configuration.");
     sub->add_option("--remote", opts->remote,
                     "The remote (remembered in the store as 'origin' for next time)")
         ->type_name("URL");

@@ -1,6 +1,7 @@
 #include "guidetrack/store/sync.hpp"
 
 #include "store/git.hpp"
+#include "store/git_push.hpp"
 #include "store/tls.hpp"
 #include <nlohmann/json.hpp>
 
@@ -567,19 +568,30 @@ Result<Report> sync(store::Store& store, const Options& options) {
 
     // 4. One push for everything; a rejected ref is reported against its document.
     if (!push_specs.empty()) {
+        CallbackState push_state;
+        auto git = store::detail::git_for_push();
+        if (git) {
+            // git reuses the store's deltas; libgit2 recomputes them all (git_push.hpp).
+            GT_TRY(auto pushed,
+                   store::detail::git_push(*git, store.path(), report.remote, push_specs));
+            if (pushed.locked)
+                return runtime_error("cannot push to '" + report.remote +
+                                     "' (locked: another sync is running on it, or a lock file "
+                                     "was left there)");
+            push_state.rejected = std::move(pushed.rejected);
+        }
         std::vector<char*> specs;
         for (auto& s : push_specs)
             specs.push_back(s.data());
         git_strarray push_refspecs{specs.data(), specs.size()};
         NarrowDeltaWindow narrow(repo.get());
-        CallbackState push_state;
         git_push_options push_opts;
         git_push_options_init(&push_opts, GIT_PUSH_OPTIONS_VERSION);
         push_opts.pb_parallelism = 0; // as many threads as cores for the delta search
         push_opts.callbacks.credentials = acquire_credentials;
         push_opts.callbacks.push_update_reference = on_push_update;
         push_opts.callbacks.payload = &push_state;
-        if (git_remote_push(remote.get(), &push_refspecs, &push_opts) < 0) {
+        if (!git && git_remote_push(remote.get(), &push_refspecs, &push_opts) < 0) {
             const git_error* e = git_error_last();
             if (e && e->message && std::strstr(e->message, "lock"))
                 return git_failure("cannot push to '" + report.remote +
