@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sync benchmark: push a store holding a long history to an empty remote with `guidetrack sync`
-# (libgit2) and with `git push` of the same refs, in the same run, and give the ratio.
+# (whose push is git's when git is installed), with its libgit2 push, and with `git push` of the
+# same refs, in the same run, and give the ratio.
 # The store is the store benchmark's replay of the Open Terms Archive "pga-versions" bundle
 # (bench/store_replay, thousands of versions over 134 Markdown documents); with LIMIT, only the
 # first LIMIT commits of the bundle are replayed. Also times an incremental sync (one new version).
@@ -44,6 +45,12 @@ git init -q --bare "$work/by-sync.git"
 timed "$work/t-sync.txt" "$gt" --store "$work/store" sync --push-only \
   --remote "$work/by-sync.git" > "$work/sync.out"
 read -r sync_wall sync_user sync_sys < "$work/t-sync.txt"
+git init -q --bare "$work/by-libgit2.git"
+timed "$work/t-lib.txt" env GUIDETRACK_SYNC_TRANSPORT=libgit2 "$gt" --store "$work/store" sync \
+  --push-only --remote "$work/by-libgit2.git" > "$work/sync-lib.out"
+read -r lib_wall lib_user lib_sys < "$work/t-lib.txt"
+lib_cpu=$(python3 -c "print(f'{$lib_user + $lib_sys:.2f}')")
+lib_mib=$(du -sm "$work/by-libgit2.git" | cut -f1)
 git init -q --bare "$work/by-git.git"
 timed "$work/t-git.txt" git --git-dir="$work/store" push -q "$work/by-git.git" \
   'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'
@@ -69,8 +76,9 @@ t5=$(now)
 echo "store: $commits commits, $refs refs, $store_mib MiB ($(cat "$work/replay.txt"))"
 echo "| push of the whole store to an empty remote | wall s | CPU s (user+sys) | remote MiB |"
 echo "|---|---|---|---|"
-echo "| guidetrack sync (libgit2) | $sync_wall | $sync_cpu | $sync_mib |"
+echo "| guidetrack sync (its push by git, git installed) | $sync_wall | $sync_cpu | $sync_mib |"
+echo "| guidetrack sync, GUIDETRACK_SYNC_TRANSPORT=libgit2 | $lib_wall | $lib_cpu | $lib_mib |"
 echo "| git push | $git_wall | $git_cpu | $git_mib |"
-echo "ratio: ${cpu_ratio}x CPU, ${wall_ratio}x wall; same refs on both remotes: $same"
+echo "ratio (guidetrack sync / git push): ${cpu_ratio}x CPU, ${wall_ratio}x wall; same refs on both remotes: $same"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "incremental sync of one new version: $(secs "$t4" "$t5") s"

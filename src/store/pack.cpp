@@ -297,7 +297,8 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
             fs::remove(f, ec);
         }
     }
-    git_odb_refresh(odb.get());
+    // Deleted packs stay in libgit2's list until the repository is opened again.
+    GT_CHECK(reopen());
 
     // Pack the refs too, when every pack was merged into one (O(log n) times over a store's
     // life, like the merges of the largest pack): loose refs cost readers a file each, but

@@ -161,6 +161,16 @@ Result<std::unique_ptr<Store::Impl>> attach(const fs::path& dir) {
 
 } // namespace
 
+Result<void> Store::Impl::reopen() {
+    GT_TRY(auto fresh, attach(path));
+    retired.emplace_back(std::move(repo), std::move(odb));
+    repo = std::move(fresh->repo);
+    odb = std::move(fresh->odb);
+    mempack = fresh->mempack;
+    written.clear();
+    return {};
+}
+
 Result<Store> Store::open(const fs::path& dir) {
     std::error_code ec;
     if (!fs::exists(dir, ec))
@@ -715,6 +725,7 @@ struct Writer {
 } // namespace
 
 Result<void> Store::track(const DocumentInfo& info_in) {
+    impl_->retire_old();
     GT_CHECK(validate_id(info_in.id));
     if (info_in.title.empty())
         return input_error("a document needs a title (--title)");
@@ -826,6 +837,7 @@ Result<Prepared> prepare_version(const SnapshotRequest& req) {
 } // namespace
 
 Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
+    impl_->retire_old();
     GT_CHECK(validate_id(req.id));
     const std::string& id = req.id;
     GT_CHECK(check_request(req));
@@ -933,6 +945,7 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
 }
 
 Result<ReextractResult> Store::reextract(std::string_view id_view, const Extractor& extract) {
+    impl_->retire_old();
     GT_CHECK(validate_id(id_view));
     const std::string id(id_view);
     Reader r{impl_->repo.get()};
@@ -1104,6 +1117,7 @@ constexpr std::size_t kMaxBatchBytes = 64u << 20;
 
 Result<ImportResult> Store::import(std::string_view id_view, const ImportSource& next,
                                    std::size_t batch_size) {
+    impl_->retire_old();
     GT_CHECK(validate_id(id_view));
     const std::string id(id_view);
     if (batch_size == 0)
