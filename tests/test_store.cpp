@@ -365,7 +365,9 @@ TEST_CASE("packs are merged when they accumulate, and nothing is lost", "[store]
     }
     CHECK(s.pack_count() <= store::Store::kMaxPacks);
     CHECK(s.versions("sample")->size() == static_cast<std::size_t>(n));
-    REQUIRE(s.consolidate().ok());
+    auto merged = s.consolidate();
+    INFO((merged.ok() ? "" : merged.error().message));
+    REQUIRE(merged.ok());
     CHECK(s.pack_count() == 1);
     CHECK(s.versions("sample")->size() == static_cast<std::size_t>(n));
     require_fsck(tmp / "store");

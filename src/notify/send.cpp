@@ -172,7 +172,7 @@ Result<void> send_email(const config::NotifyTarget& t, const Message& m) {
     x.html = m.html;
     GT_TRY(detail::Outcome out, perform(x));
     if (!out.ok) {
-        std::string msg = label(t) + ": " + shown_url(t, x.url) + ": " + out.reason;
+        std::string msg = label(t) + ": " + shown_url(t, x.url) + ": " + one_line(out.reason);
         if (out.status > 0)
             msg += " (server replied " + std::to_string(out.status) + ")";
         return runtime_error(msg);
@@ -199,7 +199,7 @@ Result<void> send_webhook(const config::NotifyTarget& t, const Message& m) {
                  "User-Agent: guidetrack/" GUIDETRACK_VERSION};
     GT_TRY(detail::Outcome out, perform(x));
     if (!out.ok)
-        return runtime_error(label(t) + ": " + shown_url(t, x.url) + ": " + out.reason);
+        return runtime_error(label(t) + ": " + shown_url(t, x.url) + ": " + one_line(out.reason));
     if (out.status < 200 || out.status > 299) {
         std::string msg =
             label(t) + ": " + shown_url(t, x.url) + ": HTTP " + std::to_string(out.status);

@@ -40,15 +40,6 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
     return size * n;
 }
 
-std::string one_line(std::string s) {
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20)
-            c = ' ';
-    while (!s.empty() && s.back() == ' ')
-        s.pop_back();
-    return s;
-}
-
 Outcome perform(const Transfer& t) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -108,7 +99,7 @@ Outcome perform(const Transfer& t) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
     out.ok = rc == CURLE_OK;
     if (!out.ok)
-        out.reason = one_line(*errbuf ? errbuf : curl_easy_strerror(rc));
+        out.reason = *errbuf ? errbuf : curl_easy_strerror(rc); // made one line by send.cpp
     return out;
 }
 

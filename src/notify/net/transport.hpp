@@ -27,7 +27,7 @@ struct Transfer {
 
 struct Outcome {
     bool ok = false;
-    std::string reason; // libcurl's, one line, when not ok
+    std::string reason; // libcurl's message, when not ok
     long status = 0;    // the last response code (SMTP or HTTP), 0 if none
     std::string reply;  // the first 4 KiB of an HTTP reply
 };
