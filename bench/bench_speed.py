@@ -285,7 +285,7 @@ def main():
         if store:
             bench_list_replay(gt, store, args.runs)
     text_row("sync of a store to an empty remote", "not measured here", "git push --mirror", "-",
-             "<= 2x", "issue 14 owns sync this round (bench/bench_sync.sh)")
+             "<= 2x", "see bench/bench_sync.sh: sync against git push")
 
 
 if __name__ == "__main__":
