@@ -122,16 +122,15 @@ struct Store::Impl {
     detail::OdbPtr odb;
     git_odb_backend* mempack = nullptr; // owned by odb
     // What went into the in-memory pack since the last flush, in order (Writer::object).
-    std::vector<git_oid> written;
-    // Handles replaced by reopen(), freed at the start of the next write (retire_old()), when
-    // no object read through them is alive any more.
-    std::vector<std::pair<detail::RepoPtr, detail::OdbPtr>> retired;
+    std::vector<std::pair<git_oid, git_object_t>> written;
+    // The handles the last reopen() replaced: objects read through them may still be alive
+    // until the write that merged returns; the next reopen() frees them.
+    std::pair<detail::RepoPtr, detail::OdbPtr> retired;
 
     // Open the repository afresh: libgit2 never forgets a pack it has listed, also after a merge
     // deleted it, and every object lookup then tries each of them (with an error message built
     // for each miss): a first check of 20,000 documents spent most of its time there.
     Result<void> reopen();
-    void retire_old() { retired.clear(); }
 
     // Write everything in the in-memory pack to disk as one pack file.
     Result<void> flush();

@@ -133,14 +133,8 @@ Result<void> Store::Impl::flush() {
     };
     // Trees (and their blobs) reached from the new commits and trees.
     std::vector<git_oid> trees;
-    for (const git_oid& id : written) {
-        if (!in_memory(id))
-            continue; // written, then already flushed by an earlier flush of the same object
+    for (const auto& [id, type] : written) {
         take(id);
-        size_t len = 0;
-        git_object_t type = GIT_OBJECT_INVALID;
-        if (mempack->read_header(&len, &type, mempack, &id) < 0)
-            return runtime_error("reading a new object " + oid_hex(id) + " back");
         if (type == GIT_OBJECT_COMMIT) {
             git_commit* c = nullptr;
             if (git_commit_lookup(&c, repo.get(), &id) < 0)

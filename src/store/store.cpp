@@ -163,7 +163,8 @@ Result<std::unique_ptr<Store::Impl>> attach(const fs::path& dir) {
 
 Result<void> Store::Impl::reopen() {
     GT_TRY(auto fresh, attach(path));
-    retired.emplace_back(std::move(repo), std::move(odb));
+    // The handles retired by the previous reopen (an earlier write, long finished) go now.
+    retired = {std::move(repo), std::move(odb)};
     repo = std::move(fresh->repo);
     odb = std::move(fresh->odb);
     mempack = fresh->mempack;
@@ -627,7 +628,7 @@ struct Writer {
             rc = impl.mempack->write(impl.mempack, &oid, data, size, type);
         if (rc < 0)
             return git_failure("writing an object", rc);
-        impl.written.push_back(oid);
+        impl.written.push_back({oid, type});
         return oid;
     }
 
@@ -709,9 +710,8 @@ struct Writer {
     // Objects to disk, then the branch: create it (expected == nullopt) or compare-and-swap.
     // Returns false when another writer got there first.
     Result<bool> publish(std::string_view id, const git_oid& new_tip,
-                         const std::optional<git_oid>& expected, const std::string& log) {
+                         const std::optional<git_oid>& expected) {
         GT_CHECK(impl.flush());
-        (void)log; // bare stores keep no reflog
         GT_TRY(RefWrite w, write_ref(impl.path, branch_ref(id), new_tip, expected));
         return w == RefWrite::done;
     }
@@ -725,7 +725,6 @@ struct Writer {
 } // namespace
 
 Result<void> Store::track(const DocumentInfo& info_in) {
-    impl_->retire_old();
     GT_CHECK(validate_id(info_in.id));
     if (info_in.title.empty())
         return input_error("a document needs a title (--title)");
@@ -756,7 +755,7 @@ Result<void> Store::track(const DocumentInfo& info_in) {
         GT_CHECK(w.put(tb, "document.json", doc_blob));
         GT_TRY(auto tree, w.write_tree(tb));
         GT_TRY(auto commit, w.commit(tree, parent.get(), document_message(info, tip.has_value())));
-        GT_TRY(bool done, w.publish(info.id, commit, tip, "guidetrack: track"));
+        GT_TRY(bool done, w.publish(info.id, commit, tip));
         if (done) {
             // Each track writes a pack, as a snapshot does: merged the same way, or tracking a
             // catalogue of thousands of documents left thousands of packs, and every write
@@ -837,7 +836,6 @@ Result<Prepared> prepare_version(const SnapshotRequest& req) {
 } // namespace
 
 Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
-    impl_->retire_old();
     GT_CHECK(validate_id(req.id));
     const std::string& id = req.id;
     GT_CHECK(check_request(req));
@@ -945,7 +943,6 @@ Result<SnapshotResult> Store::snapshot(const SnapshotRequest& req) {
 }
 
 Result<ReextractResult> Store::reextract(std::string_view id_view, const Extractor& extract) {
-    impl_->retire_old();
     GT_CHECK(validate_id(id_view));
     const std::string id(id_view);
     Reader r{impl_->repo.get()};
@@ -1020,7 +1017,7 @@ Result<ReextractResult> Store::reextract(std::string_view id_view, const Extract
             msg += "Upgraded-version: " + c.label + "\n";
         msg += "Tool-version: " + std::string(GUIDETRACK_VERSION) + "\nTechnical-upgrade: yes\n";
         GT_TRY(auto commit, w.commit(tree, parent.get(), msg));
-        GT_TRY(bool done, w.publish(id, commit, tip, "guidetrack: reextract"));
+        GT_TRY(bool done, w.publish(id, commit, tip));
         if (done) {
             result.commit = oid_hex(commit);
             (void)impl_->maybe_consolidate(false);
@@ -1117,7 +1114,6 @@ constexpr std::size_t kMaxBatchBytes = 64u << 20;
 
 Result<ImportResult> Store::import(std::string_view id_view, const ImportSource& next,
                                    std::size_t batch_size) {
-    impl_->retire_old();
     GT_CHECK(validate_id(id_view));
     const std::string id(id_view);
     if (batch_size == 0)
