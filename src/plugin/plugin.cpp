@@ -43,8 +43,8 @@ using Entry = const void* (*)(const char*, const char*);
 
 Result<const void*> open_plugin(const std::string& name, std::string_view feature) {
     const std::string file = "guidetrack-" + name + ".so";
-    std::string tried;
-    for (const fs::path& dir : search_dirs()) {
+    const std::vector<fs::path> dirs = search_dirs();
+    for (const fs::path& dir : dirs) {
         fs::path path = dir / file;
         std::error_code ec;
         if (!fs::is_regular_file(path, ec))
@@ -63,7 +63,8 @@ Result<const void*> open_plugin(const std::string& name, std::string_view featur
                                  " plugin of this build of guidetrack (reinstall guidetrack)");
         return table; // never unloaded: its functions may be called until the process ends
     }
-    for (const fs::path& dir : search_dirs())
+    std::string tried;
+    for (const fs::path& dir : dirs)
         tried += (tried.empty() ? "" : ", ") + dir.string();
     return runtime_error(std::string(feature) + " is not installed: " + file + " is in none of " +
                          tried);
