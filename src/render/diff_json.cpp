@@ -138,15 +138,18 @@ class Writer {
     void null() { out_ += "null"; }
     void open(char c) { out_.push_back(c); }
     void close(char c) { out_.push_back(c); }
-    void comma() { out_.push_back(','); }
-    void strings(const std::vector<std::string>& list) {
+    // [each(item), ...]
+    template <class T, class Each> void array(const std::vector<T>& items, Each each) {
         open('[');
-        for (std::size_t i = 0; i < list.size(); ++i) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
             if (i)
-                comma();
-            string(list[i]);
+                out_.push_back(',');
+            each(items[i]);
         }
         close(']');
+    }
+    void strings(const std::vector<std::string>& list) {
+        array(list, [&](const std::string& s) { string(s); });
     }
 
     void anchor(const std::optional<diff::Anchor>& a) {
@@ -177,18 +180,14 @@ class Writer {
         open('{');
         if (!b->footnote_refs.empty()) {
             key("footnote_refs");
-            open('[');
-            for (std::size_t i = 0; i < b->footnote_refs.size(); ++i) {
-                if (i)
-                    comma();
+            array(b->footnote_refs, [&](const model::FootnoteRef& r) {
                 open('{');
                 key("mark");
-                string(b->footnote_refs[i].mark);
+                string(r.mark);
                 key("offset");
-                number(b->footnote_refs[i].offset);
+                number(r.offset);
                 close('}');
-            }
-            close(']');
+            });
         }
         key("kind");
         string(model::kind_name(b->kind));
@@ -197,18 +196,14 @@ class Writer {
             integer(b->level);
         }
         key("links");
-        open('[');
-        for (std::size_t i = 0; i < b->links.size(); ++i) {
-            if (i)
-                comma();
+        array(b->links, [&](const model::Link& l) {
             open('{');
             key("target");
-            string(b->links[i].target);
+            string(l.target);
             key("text");
-            string(model::link_text(*b, b->links[i]));
+            string(model::link_text(*b, l));
             close('}');
-        }
-        close(']');
+        });
         if (!b->number.empty()) {
             key("number");
             string(b->number);
@@ -233,18 +228,14 @@ class Writer {
             string(diff::describe_renumbering(c.renumbering));
         }
         key("edits");
-        open('[');
-        for (std::size_t i = 0; i < c.edits.size(); ++i) {
-            if (i)
-                comma();
+        array(c.edits, [&](const diff::WordEdit& e) {
             open('{');
             key("op");
-            string(diff::op_name(c.edits[i].op));
+            string(diff::op_name(e.op));
             key("text");
-            string(c.edits[i].text);
+            string(e.text);
             close('}');
-        }
-        close(']');
+        });
         key("kind");
         string(diff::kind_name(c.kind));
         key("links_changed");
@@ -258,11 +249,7 @@ class Writer {
         key("old_block");
         block(c.old_block ? &*c.old_block : nullptr);
         key("renumbering");
-        open('[');
-        for (std::size_t i = 0; i < c.renumbering.size(); ++i) {
-            const diff::Renumbering& r = c.renumbering[i];
-            if (i)
-                comma();
+        array(c.renumbering, [&](const diff::Renumbering& r) {
             open('{');
             key("new_first");
             string(r.new_first);
@@ -273,8 +260,7 @@ class Writer {
             key("old_last");
             string(r.old_last);
             close('}');
-        }
-        close(']');
+        });
         close('}');
     }
 
