@@ -144,7 +144,73 @@ bool plain(std::string_view s) {
            text::is_valid_utf8(s);
 }
 
+// A byte that may start or end inline markup (see plain), or '!' (which makes "[" an image).
+bool markup_byte(char c) {
+    auto b = static_cast<unsigned char>(c);
+    return b < 0x20 || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
+           c == '<' || c == '&';
+}
+
+// One piece of a text read by simple_links: plain text, or a link's text and its target.
+struct Piece {
+    std::string_view text;
+    std::string_view target;
+    bool link = false;
+};
+
+// Plain text with links written as guidetrack writes them: "[TEXT](<TARGET>)", TEXT plain and
+// not starting "^" (a footnote reference), TARGET without "<", ">", "\\" or "&" (which cmark would
+// unescape or decode), nothing between ">" and ")", no "!" before "[" (an image). cmark reads
+// that as the plain runs and the links, each link's text its children and its target verbatim.
+// Stored text is written this way, so a diff of two stored versions needs no parser for it.
+// False (and pieces left unfinished) for anything else.
+bool simple_links(std::string_view s, std::vector<Piece>& pieces) {
+    if (s.find(kOpen) != std::string_view::npos || s.find(kClose) != std::string_view::npos ||
+        !text::is_valid_utf8(s))
+        return false;
+    std::size_t start = 0; // of the plain run being read
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (!markup_byte(c))
+            continue;
+        if (c != '[' || (i > 0 && s[i - 1] == '!'))
+            return false;
+        std::size_t close = i + 1;
+        while (close < s.size() && !markup_byte(s[close]))
+            ++close;
+        if (close + 2 >= s.size() || s[close] != ']' || s[close + 1] != '(' ||
+            s[close + 2] != '<' || (close > i + 1 && s[i + 1] == '^'))
+            return false;
+        std::size_t end = close + 3;
+        while (end < s.size() && s[end] != '>') {
+            char d = s[end];
+            if (static_cast<unsigned char>(d) < 0x20 || d == '<' || d == '\\' || d == '&')
+                return false;
+            ++end;
+        }
+        if (end + 1 >= s.size() || s[end + 1] != ')')
+            return false;
+        // cmark trims the spaces around a destination; leave such links to it.
+        if (end > close + 3 && (s[close + 3] == ' ' || s[end - 1] == ' '))
+            return false;
+        if (i > start)
+            pieces.push_back({s.substr(start, i - start), {}, false});
+        pieces.push_back(
+            {s.substr(i + 1, close - i - 1), s.substr(close + 3, end - close - 3), true});
+        i = end + 1;
+        start = end + 2;
+    }
+    if (start < s.size())
+        pieces.push_back({s.substr(start), {}, false});
+    return true;
+}
+
 } // namespace
+
+bool reads_without_parser(std::string_view s) {
+    std::vector<Piece> pieces;
+    return plain(s) || simple_links(s, pieces);
+}
 
 void parse_inline(std::string_view s, const References& refs, TextBuilder& out, bool allow_links) {
     if (plain(s)) {
@@ -152,6 +218,24 @@ void parse_inline(std::string_view s, const References& refs, TextBuilder& out, 
         while (!s.empty() && s.back() == ' ')
             s.remove_suffix(1);
         out.text(s);
+        return;
+    }
+    std::vector<Piece> pieces;
+    if (simple_links(s, pieces)) {
+        if (!pieces.empty() && !pieces.back().link) {
+            std::string_view& last = pieces.back().text;
+            while (!last.empty() && last.back() == ' ')
+                last.remove_suffix(1);
+        }
+        for (const Piece& piece : pieces) {
+            if (piece.link && allow_links) {
+                out.begin_link(std::string(piece.target));
+                out.text(piece.text);
+                out.end_link();
+            } else {
+                out.text(piece.text);
+            }
+        }
         return;
     }
     parse_inline_cmark(s, refs, out, allow_links);
