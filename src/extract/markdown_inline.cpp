@@ -129,26 +129,32 @@ void emit_text(std::string_view t, const std::vector<std::string>& marks, TextBu
     }
 }
 
-// Text in which CommonMark's inline rules find nothing to do: no escape, code, emphasis, link,
-// autolink, raw HTML or entity can start without one of these bytes, a line end would be a
-// break, and a control character or invalid UTF-8 is something cmark replaces. Most paragraphs
-// of guidance are like this, and reading them needs no parser.
-bool plain(std::string_view s) {
-    for (char c : s) {
-        auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
-            c == '<' || c == '&')
-            return false;
-    }
-    return s.find(kOpen) == std::string_view::npos && s.find(kClose) == std::string_view::npos &&
-           text::is_valid_utf8(s);
-}
-
-// A byte that may start or end inline markup (see plain), or '!' (which makes "[" an image).
+// A byte CommonMark's inline rules may act on: no escape, code, emphasis, link, autolink, raw
+// HTML or entity can start without one of these, a line end would be a break, and a control
+// character is something cmark replaces.
 bool markup_byte(char c) {
     auto b = static_cast<unsigned char>(c);
     return b < 0x20 || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
            c == '<' || c == '&';
+}
+
+// No footnote marks of ours and valid UTF-8: the checks plain and simple_links share.
+bool unmarked_utf8(std::string_view s) {
+    return s.find(kOpen) == std::string_view::npos && s.find(kClose) == std::string_view::npos &&
+           text::is_valid_utf8(s);
+}
+
+// Text in which those rules find nothing to do (and no invalid UTF-8, which cmark replaces).
+// Most paragraphs of guidance are like this, and reading them needs no parser.
+bool plain(std::string_view s) {
+    return std::none_of(s.begin(), s.end(), markup_byte) && unmarked_utf8(s);
+}
+
+// What cmark gives for the end of a paragraph's plain text: no spaces after it.
+std::string_view trim_end_spaces(std::string_view s) {
+    while (!s.empty() && s.back() == ' ')
+        s.remove_suffix(1);
+    return s;
 }
 
 // One piece of a text read by simple_links: plain text, or a link's text and its target.
@@ -165,8 +171,7 @@ struct Piece {
 // Stored text is written this way, so a diff of two stored versions needs no parser for it.
 // False (and pieces left unfinished) for anything else.
 bool simple_links(std::string_view s, std::vector<Piece>& pieces) {
-    if (s.find(kOpen) != std::string_view::npos || s.find(kClose) != std::string_view::npos ||
-        !text::is_valid_utf8(s))
+    if (!unmarked_utf8(s))
         return false;
     std::size_t start = 0; // of the plain run being read
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -214,19 +219,13 @@ bool reads_without_parser(std::string_view s) {
 
 void parse_inline(std::string_view s, const References& refs, TextBuilder& out, bool allow_links) {
     if (plain(s)) {
-        // What cmark gives for it: the text itself, without the spaces ending the paragraph.
-        while (!s.empty() && s.back() == ' ')
-            s.remove_suffix(1);
-        out.text(s);
+        out.text(trim_end_spaces(s));
         return;
     }
     std::vector<Piece> pieces;
     if (simple_links(s, pieces)) {
-        if (!pieces.empty() && !pieces.back().link) {
-            std::string_view& last = pieces.back().text;
-            while (!last.empty() && last.back() == ' ')
-                last.remove_suffix(1);
-        }
+        if (!pieces.empty() && !pieces.back().link)
+            pieces.back().text = trim_end_spaces(pieces.back().text);
         for (const Piece& piece : pieces) {
             if (piece.link && allow_links) {
                 out.begin_link(std::string(piece.target));
