@@ -8,6 +8,7 @@
 #include "testutil.hpp"
 
 #include <catch2/catch.hpp>
+#include <dtl/dtl.hpp>
 #include <nlohmann/json.hpp>
 
 #include <random>
@@ -141,12 +142,56 @@ TEST_CASE("edit_script is minimal and exact: dtl, Myers linear-space, and the mi
             x = static_cast<int>(rng() % static_cast<unsigned>(alphabet));
         std::size_t lcs = lcs_length(a, b);
         for (std::size_t limit :
-             {std::size_t{0}, std::size_t{40}, diff::detail::default_dtl_limit}) {
+             {std::size_t{0}, std::size_t{40}, diff::detail::default_onp_limit}) {
             auto ops = diff::detail::edit_script(a, b, limit);
             check_script(a, b, ops);
             REQUIRE(equal_count(ops) == lcs);
         }
     }
+}
+
+// dtl's raw script, the oracle of the O(NP) search that replaced it (for speed) in the engine.
+static std::vector<EditOp> dtl_script(const std::vector<int>& a, const std::vector<int>& b) {
+    dtl::Diff<int, std::vector<int>> d(a, b);
+    d.compose();
+    std::vector<EditOp> out;
+    for (const auto& [elem, info] : d.getSes().getSequence()) {
+        (void)elem;
+        if (info.type == dtl::SES_COMMON)
+            out.push_back(EditOp::equal);
+        else if (info.type == dtl::SES_DELETE)
+            out.push_back(EditOp::removed);
+        else if (info.type == dtl::SES_ADD)
+            out.push_back(EditOp::added);
+    }
+    return out;
+}
+
+TEST_CASE("onp_script gives dtl's script op for op", "[diff]") {
+    std::mt19937 rng(1234);
+    std::size_t compared = 0;
+    for (int round = 0; round < 400; ++round) {
+        // Short and long, equal lengths (dtl swaps those too), empties, and a near copy.
+        std::size_t n = rng() % (round < 200 ? 12 : 600);
+        std::size_t m = round % 5 == 0 ? n : rng() % (round < 200 ? 12 : 600);
+        int alphabet = 1 + static_cast<int>(rng() % (round % 3 == 0 ? 3 : 40));
+        std::vector<int> a(n), b(m);
+        for (auto& x : a)
+            x = static_cast<int>(rng() % static_cast<unsigned>(alphabet));
+        for (auto& x : b)
+            x = static_cast<int>(rng() % static_cast<unsigned>(alphabet));
+        if (round % 7 == 0) {
+            b = a;
+            for (std::size_t k = 0; k < b.size(); k += 1 + rng() % 9)
+                b[k] = alphabet + static_cast<int>(rng() % 3);
+        }
+        std::vector<EditOp> ours;
+        diff::detail::onp_script(a, b, ours);
+        INFO("round " << round << ": " << a.size() << " vs " << b.size());
+        REQUIRE(ours == dtl_script(a, b));
+        ++compared;
+    }
+    CHECK(compared == 400);
 }
 
 TEST_CASE("edit_script on a huge sequence stays minimal where dtl alone would not", "[diff]") {

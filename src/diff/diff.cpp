@@ -201,15 +201,13 @@ class Comparer {
     detail::Interner interner_;
     Side old_, new_;
 
-    double similarity(std::size_t i, std::size_t j) {
+    // The Dice similarity of two blocks' words when it is at least at_least, else 0.
+    double similarity(std::size_t i, std::size_t j, double at_least) {
         const auto& a = old_.sorted_ids(i, interner_);
         const auto& b = new_.sorted_ids(j, interner_);
-        // Dice can be at most 2 min / (|a| + |b|): skip pairs whose sizes rule them out.
-        double bound = 2.0 * static_cast<double>(std::min(a.size(), b.size())) /
-                       static_cast<double>(std::max<std::size_t>(1, a.size() + b.size()));
-        if (bound < kSameNumberThreshold)
+        if (a.empty() || b.empty()) // a block without words is like no other
             return 0.0;
-        return detail::dice(a, b);
+        return detail::dice(a, b, at_least);
     }
 
     double threshold(std::size_t i, std::size_t j) const {
@@ -316,9 +314,9 @@ class Comparer {
                     best = score[at(i, j - 1)];
                     how = 1;
                 }
-                double s = similarity(olds[i - 1], news[j - 1]);
-                if (s >= threshold(olds[i - 1], news[j - 1]) &&
-                    score[at(i - 1, j - 1)] + s > best) {
+                double t = threshold(olds[i - 1], news[j - 1]);
+                double s = similarity(olds[i - 1], news[j - 1], t);
+                if (s >= t && score[at(i - 1, j - 1)] + s > best) {
                     best = score[at(i - 1, j - 1)] + s;
                     how = 2;
                 }
@@ -353,8 +351,9 @@ class Comparer {
                 for (std::size_t b = 0; b < kGreedyWindow && j + b < news.size(); ++b) {
                     if (best && a + b > std::get<0>(*best))
                         break;
-                    double s = similarity(olds[i + a], news[j + b]);
-                    if (s < threshold(olds[i + a], news[j + b]))
+                    double t = threshold(olds[i + a], news[j + b]);
+                    double s = similarity(olds[i + a], news[j + b], t);
+                    if (s < t)
                         continue;
                     if (!best || a + b < std::get<0>(*best) ||
                         (a + b == std::get<0>(*best) && s > std::get<1>(*best)))
@@ -388,7 +387,7 @@ class Comparer {
         std::vector<std::tuple<double, std::size_t, std::size_t>> candidates;
         for (std::size_t i : olds)
             for (std::size_t j : news) {
-                double s = similarity(i, j);
+                double s = similarity(i, j, kPairThreshold);
                 if (s >= kPairThreshold)
                     candidates.emplace_back(s, i, j);
             }

@@ -49,12 +49,16 @@ class Interner {
 };
 
 // The shortest edit script turning a into b, one op per element (equal consumes one element of
-// each, removed one of a, added one of b). dtl does pieces with at most dtl_limit elements
-// (where its 2,000,000-entry path cap cannot bite); bigger ones are split in linear space by
-// Myers' middle snake until they are that small. dtl_limit = 0 uses Myers alone.
-constexpr std::size_t default_dtl_limit = 1800;
+// each, removed one of a, added one of b). Pieces with at most onp_limit elements go to the
+// O(NP) search (whose path memory is then bounded); bigger ones are split in linear space by
+// Myers' middle snake until they are that small. onp_limit = 0 uses Myers alone.
+constexpr std::size_t default_onp_limit = 1800;
 std::vector<EditOp> edit_script(std::span<const int> a, std::span<const int> b,
-                                std::size_t dtl_limit = default_dtl_limit);
+                                std::size_t onp_limit = default_onp_limit);
+
+// The raw O(NP) script (Wu, Manber, Myers and Miller 1990) appended to out, op for op the one
+// dtl::Diff::compose() gives below its path cap: removals and additions may interleave.
+void onp_script(std::span<const int> a, std::span<const int> b, std::vector<EditOp>& out);
 
 // Word-level edit runs between two block texts, given their tokens and interned ids: each region
 // of change becomes one removed run then one added run; spaces shared by both sides of a region
@@ -65,6 +69,9 @@ std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<To
                                  const std::vector<int>& new_ids);
 
 // Dice coefficient of two sorted multisets of ints: 2 |A ∩ B| / (|A| + |B|); 1 for two empties.
-double dice(const std::vector<int>& sorted_a, const std::vector<int>& sorted_b);
+// Below at_least the result is 0 (and found sooner: the merge stops once it cannot get there);
+// from at_least up it is exact.
+double dice(const std::vector<int>& sorted_a, const std::vector<int>& sorted_b,
+            double at_least = 0.0);
 
 } // namespace guidetrack::diff::detail

@@ -1,13 +1,11 @@
-// The edit-script engine: dtl where it is exact, Myers' linear-space middle snake above that.
+// The edit-script engine: the O(NP) search where its memory is small, Myers' linear-space middle
+// snake above that.
 //
-// dtl keeps every path coordinate it visits and stops recording at 2,000,000 of them, after which
-// it restarts on the rest and the script is no longer minimal. For n + m <= 1800 the coordinates
-// stay below that cap (at most (P + 1) * (n + m) with P <= 900), so dtl's result is exact there.
-// Bigger inputs are bisected at a point of an optimal path found with O(n + m) memory (Myers 1986,
-// section 4b), recursively, until each piece is small enough for dtl.
+// The O(NP) search keeps every path point it visits: at most (P + 1) * (n + m), with P <= 900
+// for n + m <= 1800 (the size at which dtl, whose scripts it reproduces, stays under its cap of
+// 2,000,000 points and so exact). Bigger inputs are bisected at a point of an optimal path found
+// with O(n + m) memory (Myers 1986, section 4b), recursively, until each piece is that small.
 #include "diff/internal.hpp"
-
-#include <dtl/dtl.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -15,35 +13,79 @@
 #include <utility>
 
 namespace guidetrack::diff::detail {
+
+void onp_script(std::span<const int> a, std::span<const int> b, std::vector<EditOp>& out) {
+    // Wu, Manber, Myers & Miller's O(NP) search, step for step as dtl runs it (the shorter
+    // sequence is A; equal lengths swap too), so the scripts are dtl's own. Unlike dtl it keeps
+    // 12-byte path points in buffers reused from call to call, and never copies the inputs.
+    struct Point {
+        std::int32_t x, y, prev;
+    };
+    thread_local std::vector<std::int32_t> fp, path, trace;
+    thread_local std::vector<Point> points;
+    const bool swapped = a.size() >= b.size();
+    const std::span<const int> A = swapped ? b : a, B = swapped ? a : b;
+    const auto M = static_cast<std::int32_t>(A.size());
+    const auto N = static_cast<std::int32_t>(B.size());
+    const std::int32_t delta = N - M, offset = M + 1;
+    fp.assign(static_cast<std::size_t>(M + N + 3), -1);
+    path.assign(static_cast<std::size_t>(M + N + 3), -1);
+    points.clear();
+    auto snake = [&](std::int32_t k) {
+        const auto at = static_cast<std::size_t>(k + offset);
+        const std::int32_t above = fp[at - 1] + 1, below = fp[at + 1];
+        const std::int32_t prev = above > below ? path[at - 1] : path[at + 1];
+        std::int32_t y = std::max(above, below), x = y - k;
+        // Unsigned compares, as dtl's: a diagonal's x below 0 slides nowhere.
+        while (static_cast<std::uint32_t>(x) < static_cast<std::uint32_t>(M) &&
+               static_cast<std::uint32_t>(y) < static_cast<std::uint32_t>(N) &&
+               A[static_cast<std::size_t>(x)] == B[static_cast<std::size_t>(y)]) {
+            ++x;
+            ++y;
+        }
+        path[at] = static_cast<std::int32_t>(points.size());
+        points.push_back({x, y, prev});
+        fp[at] = y;
+    };
+    for (std::int32_t p = 0; fp[static_cast<std::size_t>(delta + offset)] != N; ++p) {
+        for (std::int32_t k = -p; k <= delta - 1; ++k)
+            snake(k);
+        for (std::int32_t k = delta + p; k >= delta + 1; --k)
+            snake(k);
+        snake(delta);
+    }
+    trace.clear();
+    for (std::int32_t r = path[static_cast<std::size_t>(delta + offset)]; r != -1;
+         r = points[static_cast<std::size_t>(r)].prev)
+        trace.push_back(r);
+    // Walk the points from the start: off the diagonal towards each one, then along it.
+    const EditOp b_step = swapped ? EditOp::removed : EditOp::added;
+    const EditOp a_step = swapped ? EditOp::added : EditOp::removed;
+    std::int32_t px = 0, py = 0;
+    for (std::size_t i = trace.size(); i-- > 0;) {
+        const Point& q = points[static_cast<std::size_t>(trace[i])];
+        while (px < q.x || py < q.y) {
+            if (q.y - q.x > py - px) {
+                out.push_back(b_step);
+                ++py;
+            } else if (q.y - q.x < py - px) {
+                out.push_back(a_step);
+                ++px;
+            } else {
+                out.push_back(EditOp::equal);
+                ++px;
+                ++py;
+            }
+        }
+    }
+}
+
 namespace {
 
 using Seq = std::span<const int>;
 
 void emit(std::vector<EditOp>& out, EditOp op, std::size_t count) {
     out.insert(out.end(), count, op);
-}
-
-void dtl_script(Seq a, Seq b, std::vector<EditOp>& out) {
-    std::vector<int> va(a.begin(), a.end());
-    std::vector<int> vb(b.begin(), b.end());
-    dtl::Diff<int, std::vector<int>> d(va, vb);
-    d.compose();
-    for (const auto& [elem, info] : d.getSes().getSequence()) {
-        (void)elem;
-        switch (info.type) {
-        case dtl::SES_COMMON:
-            out.push_back(EditOp::equal);
-            break;
-        case dtl::SES_DELETE:
-            out.push_back(EditOp::removed);
-            break;
-        case dtl::SES_ADD:
-            out.push_back(EditOp::added);
-            break;
-        default:
-            break;
-        }
-    }
 }
 
 // Past this many edits (and at least the square root of n + m) the search stops short of the
@@ -147,7 +189,7 @@ std::optional<std::pair<std::size_t, std::size_t>> bisect(Seq a, Seq b) {
     return std::nullopt;
 }
 
-void script(Seq a, Seq b, std::size_t dtl_limit, std::vector<EditOp>& out) {
+void script(Seq a, Seq b, std::size_t onp_limit, std::vector<EditOp>& out) {
     std::size_t prefix = 0;
     while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix])
         ++prefix;
@@ -164,8 +206,8 @@ void script(Seq a, Seq b, std::size_t dtl_limit, std::vector<EditOp>& out) {
     if (a.empty() || b.empty()) {
         emit(out, EditOp::removed, a.size());
         emit(out, EditOp::added, b.size());
-    } else if (a.size() + b.size() <= dtl_limit) {
-        dtl_script(a, b, out);
+    } else if (a.size() + b.size() <= onp_limit) {
+        onp_script(a, b, out);
     } else {
         auto split = bisect(a, b);
         if (!split || (split->first == 0 && split->second == 0) ||
@@ -173,8 +215,8 @@ void script(Seq a, Seq b, std::size_t dtl_limit, std::vector<EditOp>& out) {
             emit(out, EditOp::removed, a.size());
             emit(out, EditOp::added, b.size());
         } else {
-            script(a.first(split->first), b.first(split->second), dtl_limit, out);
-            script(a.subspan(split->first), b.subspan(split->second), dtl_limit, out);
+            script(a.first(split->first), b.first(split->second), onp_limit, out);
+            script(a.subspan(split->first), b.subspan(split->second), onp_limit, out);
         }
     }
     emit(out, EditOp::equal, suffix);
@@ -183,12 +225,12 @@ void script(Seq a, Seq b, std::size_t dtl_limit, std::vector<EditOp>& out) {
 } // namespace
 
 std::vector<EditOp> edit_script(std::span<const int> a, std::span<const int> b,
-                                std::size_t dtl_limit) {
+                                std::size_t onp_limit) {
     std::vector<EditOp> out;
     out.reserve(std::max(a.size(), b.size()) + 16);
-    script(a, b, dtl_limit, out);
+    script(a, b, onp_limit, out);
     // Within each run of changes, removals first, then additions (as git and readers expect;
-    // dtl may interleave them). Any order inside a run is an equally short script.
+    // the O(NP) search may interleave them). Any order inside a run is an equally short script.
     for (std::size_t k = 0; k < out.size();) {
         if (out[k] == EditOp::equal) {
             ++k;

@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace guidetrack::diff::detail {
 namespace {
@@ -327,9 +328,23 @@ std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<To
     return runs;
 }
 
-double dice(const std::vector<int>& a, const std::vector<int>& b) {
+double dice(const std::vector<int>& a, const std::vector<int>& b, double at_least) {
     if (a.empty() && b.empty())
-        return 1.0;
+        return 1.0 >= at_least ? 1.0 : 0.0;
+    const double sum = static_cast<double>(a.size() + b.size());
+    auto value = [&](std::size_t common) { return 2.0 * static_cast<double>(common) / sum; };
+    // The fewest common elements that reach at_least, by the same expression as the result.
+    std::size_t need = 0;
+    if (at_least > 0.0) {
+        double estimate = std::ceil(at_least * sum / 2.0);
+        need = estimate > 0.0 ? static_cast<std::size_t>(estimate) : 0;
+        while (need > 0 && value(need - 1) >= at_least)
+            --need;
+        while (need <= a.size() + b.size() && value(need) < at_least)
+            ++need;
+    }
+    if (need > std::min(a.size(), b.size()))
+        return 0.0;
     std::size_t i = 0, j = 0, common = 0;
     while (i < a.size() && j < b.size()) {
         if (a[i] < b[j]) {
@@ -340,9 +355,13 @@ double dice(const std::vector<int>& a, const std::vector<int>& b) {
             ++common;
             ++i;
             ++j;
+            continue;
         }
+        // A miss: give up once even matching everything left cannot reach at_least.
+        if (common + std::min(a.size() - i, b.size() - j) < need)
+            return 0.0;
     }
-    return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
+    return common >= need ? value(common) : 0.0;
 }
 
 } // namespace guidetrack::diff::detail

@@ -9,9 +9,9 @@
 //      between the identical anchors, keeping reading order;
 //   4. similar moves among what is left (moved and edited).
 // Inside every amended or moved-and-edited pair the words are diffed (Unicode-aware tokens
-// interned to ints; dtl for ordinary sizes, a linear-space Myers diff for huge pairs). Paragraph
-// number changes of matched blocks become ONE renumbered change with ranges; a moved block's own
-// number change is part of its move.
+// interned to ints; an O(NP) search for ordinary sizes, a linear-space Myers diff for huge pairs).
+// Paragraph number changes of matched blocks become ONE renumbered change with ranges; a moved
+// block's own number change is part of its move.
 #pragma once
 
 #include "guidetrack/model/document.hpp"
