@@ -12,8 +12,10 @@
 #include <ostream>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -152,7 +154,15 @@ struct Side {
     std::vector<std::size_t> gap; // number of identical anchors before this block
     std::vector<std::optional<std::vector<Token>>> tokens;
     std::vector<std::optional<std::vector<int>>> ids;
-    std::vector<std::optional<std::vector<int>>> sorted;
+    // A block's words for similarity: its token ids sorted, and how many fall in each of 256
+    // buckets (by the id's low byte), whose bucket-wise minimum bounds the words two blocks
+    // share, so that most dissimilar pairs are ruled out without merging their lists.
+    struct Words {
+        std::vector<int> sorted;
+        std::array<std::uint8_t, 256> buckets{};
+        bool saturated = false; // some bucket holds over 255: no bound
+    };
+    std::vector<std::optional<Words>> sorted;
 
     explicit Side(const model::Document& d)
         : doc(d), match(d.blocks.size(), kUnmatched), kind(d.blocks.size(), Match::none),
@@ -169,11 +179,19 @@ struct Side {
         }
         return *ids[i];
     }
-    const std::vector<int>& sorted_ids(std::size_t i, detail::Interner& interner) {
+    const Words& words(std::size_t i, detail::Interner& interner) {
         if (!sorted[i]) {
-            std::vector<int> s = token_ids(i, interner);
-            std::sort(s.begin(), s.end());
-            sorted[i] = std::move(s);
+            Words w;
+            w.sorted = token_ids(i, interner);
+            std::sort(w.sorted.begin(), w.sorted.end());
+            for (int id : w.sorted) {
+                std::uint8_t& count = w.buckets[static_cast<std::uint8_t>(id)];
+                if (count == 255)
+                    w.saturated = true;
+                else
+                    ++count;
+            }
+            sorted[i] = std::move(w);
         }
         return *sorted[i];
     }
@@ -203,11 +221,18 @@ class Comparer {
 
     // The Dice similarity of two blocks' words when it is at least at_least, else 0.
     double similarity(std::size_t i, std::size_t j, double at_least) {
-        const auto& a = old_.sorted_ids(i, interner_);
-        const auto& b = new_.sorted_ids(j, interner_);
-        if (a.empty() || b.empty()) // a block without words is like no other
+        const Side::Words& a = old_.words(i, interner_);
+        const Side::Words& b = new_.words(j, interner_);
+        if (a.sorted.empty() || b.sorted.empty()) // a block without words is like no other
             return 0.0;
-        return detail::dice(a, b, at_least);
+        std::size_t shared_at_most = std::numeric_limits<std::size_t>::max();
+        if (!a.saturated && !b.saturated) {
+            unsigned bound = 0;
+            for (std::size_t k = 0; k < a.buckets.size(); ++k)
+                bound += std::min(a.buckets[k], b.buckets[k]);
+            shared_at_most = bound;
+        }
+        return detail::dice(a.sorted, b.sorted, at_least, shared_at_most);
     }
 
     double threshold(std::size_t i, std::size_t j) const {

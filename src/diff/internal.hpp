@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,6 +59,7 @@ std::vector<EditOp> edit_script(std::span<const int> a, std::span<const int> b,
 
 // The raw O(NP) script (Wu, Manber, Myers and Miller 1990) appended to out, op for op the one
 // dtl::Diff::compose() gives below its path cap: removals and additions may interleave.
+// a.size() + b.size() must be at most 65535 (edit_script splits bigger pieces first).
 void onp_script(std::span<const int> a, std::span<const int> b, std::vector<EditOp>& out);
 
 // Word-level edit runs between two block texts, given their tokens and interned ids: each region
@@ -69,9 +71,11 @@ std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<To
                                  const std::vector<int>& new_ids);
 
 // Dice coefficient of two sorted multisets of ints: 2 |A ∩ B| / (|A| + |B|); 1 for two empties.
-// Below at_least the result is 0 (and found sooner: the merge stops once it cannot get there);
-// from at_least up it is exact.
+// Below at_least the result is 0 (and found sooner: the merge stops once it cannot get there,
+// or never starts when shared_at_most, a bound on |A ∩ B|, rules it out); from at_least up it
+// is exact.
 double dice(const std::vector<int>& sorted_a, const std::vector<int>& sorted_b,
-            double at_least = 0.0);
+            double at_least = 0.0,
+            std::size_t shared_at_most = std::numeric_limits<std::size_t>::max());
 
 } // namespace guidetrack::diff::detail

@@ -9,20 +9,46 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <utility>
 
 namespace guidetrack::diff::detail {
 
+namespace {
+
+// A point an O(NP) search reached, and the one before it on its path. Searches are at most
+// kMaxOnp elements, so coordinates fit in 16 bits.
+constexpr std::size_t kMaxOnp = 65535;
+struct Point {
+    std::uint16_t x, y;
+    std::int32_t prev;
+};
+// The points of one search in fixed chunks: growing never copies the ones already found.
+struct Points {
+    static constexpr std::size_t kChunk = 1 << 16;
+    std::vector<std::unique_ptr<Point[]>> chunks;
+    std::size_t size = 0;
+    std::int32_t push(Point p) {
+        if (size / kChunk == chunks.size())
+            chunks.push_back(std::make_unique_for_overwrite<Point[]>(kChunk));
+        chunks[size / kChunk][size % kChunk] = p;
+        return static_cast<std::int32_t>(size++);
+    }
+    const Point& operator[](std::int32_t r) const {
+        const auto i = static_cast<std::size_t>(r);
+        return chunks[i / kChunk][i % kChunk];
+    }
+};
+
+} // namespace
+
 void onp_script(std::span<const int> a, std::span<const int> b, std::vector<EditOp>& out) {
     // Wu, Manber, Myers & Miller's O(NP) search, step for step as dtl runs it (the shorter
     // sequence is A; equal lengths swap too), so the scripts are dtl's own. Unlike dtl it keeps
-    // 12-byte path points in buffers reused from call to call, and never copies the inputs.
-    struct Point {
-        std::int32_t x, y, prev;
-    };
+    // 8-byte path points in chunks reused from call to call, and never copies the inputs.
     thread_local std::vector<std::int32_t> fp, path, trace;
-    thread_local std::vector<Point> points;
+    thread_local Points points;
     const bool swapped = a.size() >= b.size();
     const std::span<const int> A = swapped ? b : a, B = swapped ? a : b;
     const auto M = static_cast<std::int32_t>(A.size());
@@ -30,7 +56,7 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
     const std::int32_t delta = N - M, offset = M + 1;
     fp.assign(static_cast<std::size_t>(M + N + 3), -1);
     path.assign(static_cast<std::size_t>(M + N + 3), -1);
-    points.clear();
+    points.size = 0;
     auto snake = [&](std::int32_t k) {
         const auto at = static_cast<std::size_t>(k + offset);
         const std::int32_t above = fp[at - 1] + 1, below = fp[at + 1];
@@ -43,8 +69,8 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
             ++x;
             ++y;
         }
-        path[at] = static_cast<std::int32_t>(points.size());
-        points.push_back({x, y, prev});
+        path[at] =
+            points.push({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y), prev});
         fp[at] = y;
     };
     for (std::int32_t p = 0; fp[static_cast<std::size_t>(delta + offset)] != N; ++p) {
@@ -56,14 +82,14 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
     }
     trace.clear();
     for (std::int32_t r = path[static_cast<std::size_t>(delta + offset)]; r != -1;
-         r = points[static_cast<std::size_t>(r)].prev)
+         r = points[r].prev)
         trace.push_back(r);
     // Walk the points from the start: off the diagonal towards each one, then along it.
     const EditOp b_step = swapped ? EditOp::removed : EditOp::added;
     const EditOp a_step = swapped ? EditOp::added : EditOp::removed;
     std::int32_t px = 0, py = 0;
     for (std::size_t i = trace.size(); i-- > 0;) {
-        const Point& q = points[static_cast<std::size_t>(trace[i])];
+        const Point& q = points[trace[i]];
         while (px < q.x || py < q.y) {
             if (q.y - q.x > py - px) {
                 out.push_back(b_step);
@@ -206,7 +232,7 @@ void script(Seq a, Seq b, std::size_t onp_limit, std::vector<EditOp>& out) {
     if (a.empty() || b.empty()) {
         emit(out, EditOp::removed, a.size());
         emit(out, EditOp::added, b.size());
-    } else if (a.size() + b.size() <= onp_limit) {
+    } else if (a.size() + b.size() <= std::min(onp_limit, kMaxOnp)) {
         onp_script(a, b, out);
     } else {
         auto split = bisect(a, b);

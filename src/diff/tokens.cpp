@@ -328,7 +328,8 @@ std::vector<WordEdit> word_edits(std::string_view old_text, const std::vector<To
     return runs;
 }
 
-double dice(const std::vector<int>& a, const std::vector<int>& b, double at_least) {
+double dice(const std::vector<int>& a, const std::vector<int>& b, double at_least,
+            std::size_t shared_at_most) {
     if (a.empty() && b.empty())
         return 1.0 >= at_least ? 1.0 : 0.0;
     const double sum = static_cast<double>(a.size() + b.size());
@@ -343,7 +344,7 @@ double dice(const std::vector<int>& a, const std::vector<int>& b, double at_leas
         while (need <= a.size() + b.size() && value(need) < at_least)
             ++need;
     }
-    if (need > std::min(a.size(), b.size()))
+    if (need > std::min({a.size(), b.size(), shared_at_most}))
         return 0.0;
     std::size_t i = 0, j = 0, common = 0;
     while (i < a.size() && j < b.size()) {
