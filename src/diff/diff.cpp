@@ -17,6 +17,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -159,8 +160,9 @@ struct Side {
     // share, so that most dissimilar pairs are ruled out without merging their lists.
     struct Words {
         std::vector<int> sorted;
-        std::array<std::uint8_t, 256> buckets{};
-        bool saturated = false; // some bucket holds over 255: no bound
+        // Null when some bucket would hold over 255 (no bound then). On the heap: most blocks
+        // of a large document never get here, and their slots stay small.
+        std::unique_ptr<std::array<std::uint8_t, 256>> buckets;
     };
     std::vector<std::optional<Words>> sorted;
 
@@ -184,12 +186,14 @@ struct Side {
             Words w;
             w.sorted = token_ids(i, interner);
             std::sort(w.sorted.begin(), w.sorted.end());
+            w.buckets = std::make_unique<std::array<std::uint8_t, 256>>();
             for (int id : w.sorted) {
-                std::uint8_t& count = w.buckets[static_cast<std::uint8_t>(id)];
-                if (count == 255)
-                    w.saturated = true;
-                else
-                    ++count;
+                std::uint8_t& count = (*w.buckets)[static_cast<std::uint8_t>(id)];
+                if (count == 255) {
+                    w.buckets.reset();
+                    break;
+                }
+                ++count;
             }
             sorted[i] = std::move(w);
         }
@@ -226,10 +230,10 @@ class Comparer {
         if (a.sorted.empty() || b.sorted.empty()) // a block without words is like no other
             return 0.0;
         std::size_t shared_at_most = std::numeric_limits<std::size_t>::max();
-        if (!a.saturated && !b.saturated) {
+        if (a.buckets && b.buckets) {
             unsigned bound = 0;
-            for (std::size_t k = 0; k < a.buckets.size(); ++k)
-                bound += std::min(a.buckets[k], b.buckets[k]);
+            for (std::size_t k = 0; k < a.buckets->size(); ++k)
+                bound += std::min((*a.buckets)[k], (*b.buckets)[k]);
             shared_at_most = bound;
         }
         return detail::dice(a.sorted, b.sorted, at_least, shared_at_most);

@@ -27,6 +27,7 @@ struct Point {
 // The points of one search in fixed chunks: growing never copies the ones already found.
 struct Points {
     static constexpr std::size_t kChunk = 1 << 16;
+    static constexpr std::size_t kKept = 2;
     std::vector<std::unique_ptr<Point[]>> chunks;
     std::size_t size = 0;
     std::int32_t push(Point p) {
@@ -57,23 +58,26 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
     fp.assign(static_cast<std::size_t>(M + N + 3), -1);
     path.assign(static_cast<std::size_t>(M + N + 3), -1);
     points.size = 0;
-    auto snake = [&](std::int32_t k) {
-        const auto at = static_cast<std::size_t>(k + offset);
-        const std::int32_t above = fp[at - 1] + 1, below = fp[at + 1];
-        const std::int32_t prev = above > below ? path[at - 1] : path[at + 1];
+    // Raw pointers indexed by diagonal; the search is the hot loop of every word diff.
+    std::int32_t* const F = fp.data() + offset;
+    std::int32_t* const Path = path.data() + offset;
+    const int* const pa = A.data();
+    const int* const pb = B.data();
+    Points& pts = points;
+    auto snake = [&](std::int32_t k) __attribute__((always_inline)) {
+        const std::int32_t above = F[k - 1] + 1, below = F[k + 1];
+        const std::int32_t prev = above > below ? Path[k - 1] : Path[k + 1];
         std::int32_t y = std::max(above, below), x = y - k;
         // Unsigned compares, as dtl's: a diagonal's x below 0 slides nowhere.
         while (static_cast<std::uint32_t>(x) < static_cast<std::uint32_t>(M) &&
-               static_cast<std::uint32_t>(y) < static_cast<std::uint32_t>(N) &&
-               A[static_cast<std::size_t>(x)] == B[static_cast<std::size_t>(y)]) {
+               static_cast<std::uint32_t>(y) < static_cast<std::uint32_t>(N) && pa[x] == pb[y]) {
             ++x;
             ++y;
         }
-        path[at] =
-            points.push({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y), prev});
-        fp[at] = y;
+        Path[k] = pts.push({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y), prev});
+        F[k] = y;
     };
-    for (std::int32_t p = 0; fp[static_cast<std::size_t>(delta + offset)] != N; ++p) {
+    for (std::int32_t p = 0; F[delta] != N; ++p) {
         for (std::int32_t k = -p; k <= delta - 1; ++k)
             snake(k);
         for (std::int32_t k = delta + p; k >= delta + 1; --k)
@@ -81,29 +85,32 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
         snake(delta);
     }
     trace.clear();
-    for (std::int32_t r = path[static_cast<std::size_t>(delta + offset)]; r != -1;
-         r = points[r].prev)
+    for (std::int32_t r = Path[delta]; r != -1; r = points[r].prev)
         trace.push_back(r);
-    // Walk the points from the start: off the diagonal towards each one, then along it.
     const EditOp b_step = swapped ? EditOp::removed : EditOp::added;
     const EditOp a_step = swapped ? EditOp::added : EditOp::removed;
+    // Each point is one step off the diagonal from the one before (none for the first), then
+    // a slide along its own: the same ops dtl's walk emits one at a time.
     std::int32_t px = 0, py = 0;
     for (std::size_t i = trace.size(); i-- > 0;) {
         const Point& q = points[trace[i]];
-        while (px < q.x || py < q.y) {
-            if (q.y - q.x > py - px) {
-                out.push_back(b_step);
-                ++py;
-            } else if (q.y - q.x < py - px) {
-                out.push_back(a_step);
-                ++px;
-            } else {
-                out.push_back(EditOp::equal);
-                ++px;
-                ++py;
-            }
+        const std::int32_t off = (q.y - q.x) - (py - px);
+        if (off > 0) {
+            out.insert(out.end(), static_cast<std::size_t>(off), b_step);
+            py += off;
+        } else if (off < 0) {
+            out.insert(out.end(), static_cast<std::size_t>(-off), a_step);
+            px -= off;
+        }
+        if (q.x > px) {
+            out.insert(out.end(), static_cast<std::size_t>(q.x - px), EditOp::equal);
+            py += q.x - px;
+            px = q.x;
         }
     }
+    // Keep a few chunks for the next search; a big one's memory goes back at once.
+    if (points.chunks.size() > Points::kKept)
+        points.chunks.resize(Points::kKept);
 }
 
 namespace {
