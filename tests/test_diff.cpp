@@ -211,6 +211,28 @@ TEST_CASE("edit_script on a huge sequence stays minimal where dtl alone would no
     CHECK(ops.size() - equal_count(ops) == 2 * changed);
 }
 
+TEST_CASE("Interner numbers tokens in first-seen order and keeps them through growth", "[diff]") {
+    diff::Options options;
+    diff::detail::Interner interner(options);
+    // Enough tokens to grow the table many times; some share a prefix or differ in length only.
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 20'000; ++i)
+        tokens.push_back("token" + std::to_string(i) +
+                         std::string(static_cast<std::size_t>(i % 19), 'x'));
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        REQUIRE(interner.id(tokens[i]) == static_cast<int>(i));
+    for (std::size_t i = tokens.size(); i-- > 0;)
+        REQUIRE(interner.id(tokens[i]) == static_cast<int>(i));
+    CHECK(interner.id("") == 20'000);
+    CHECK(interner.id("token1") != interner.id("token1x"));
+
+    diff::Options folding;
+    folding.ignore_case = true;
+    diff::detail::Interner folded(folding);
+    CHECK(folded.id("Safeguarding") == folded.id("SAFEGUARDING"));
+    CHECK(folded.id("DSL") != folded.id("DSLs"));
+}
+
 TEST_CASE("word_edits reconstructs both texts and groups changes", "[diff]") {
     diff::Options options;
     diff::detail::Interner interner(options);

@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace guidetrack::diff::detail {
@@ -38,15 +37,19 @@ class Interner {
     std::vector<int> ids(std::string_view text, const std::vector<Token>& tokens);
 
   private:
-    Options options_;
-    // Looked up by string_view (transparent hash and equality), inserted as std::string.
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const {
-            return std::hash<std::string_view>{}(s);
-        }
+    // Open addressing on a power-of-two table; the keys' bytes sit end to end in one string.
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t offset = 0;
+        std::uint32_t length = 0;
+        int id = -1; // -1: empty
     };
-    std::unordered_map<std::string, int, Hash, std::equal_to<>> ids_;
+    int find_or_add(std::string_view key);
+    void grow();
+    Options options_;
+    std::vector<Slot> slots_ = std::vector<Slot>(1024);
+    std::string bytes_;
+    int count_ = 0;
 };
 
 // The shortest edit script turning a into b, one op per element (equal consumes one element of

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace guidetrack::diff::detail {
 namespace {
@@ -228,21 +229,76 @@ std::vector<Token> tokenize(std::string_view s) {
     return tokens;
 }
 
+namespace {
+
+// A fast hash of a short string, eight bytes at a time (tokens are mostly under 16 bytes).
+std::uint64_t token_hash(std::string_view s) {
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+    std::size_t i = 0;
+    auto mix = [&](std::uint64_t w) {
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    };
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        mix(w);
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        mix(w);
+    }
+    h ^= h >> 29;
+    h *= 0x94d049bb133111ebull;
+    return h ^ (h >> 32);
+}
+
+} // namespace
+
+int Interner::find_or_add(std::string_view key) {
+    const std::uint64_t h = token_hash(key);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
+        Slot& slot = slots_[at];
+        if (slot.id < 0) {
+            slot = {h, static_cast<std::uint32_t>(bytes_.size()),
+                    static_cast<std::uint32_t>(key.size()), count_++};
+            bytes_ += key;
+            int id = slot.id;
+            if (static_cast<std::size_t>(count_) * 2 > slots_.size())
+                grow();
+            return id;
+        }
+        if (slot.hash == h && slot.length == key.size() &&
+            std::string_view(bytes_).substr(slot.offset, slot.length) == key)
+            return slot.id;
+    }
+}
+
+void Interner::grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+        if (slot.id < 0)
+            continue;
+        std::size_t at = slot.hash & mask;
+        while (slots_[at].id >= 0)
+            at = (at + 1) & mask;
+        slots_[at] = slot;
+    }
+}
+
 int Interner::id(std::string_view token) {
-    std::string key;
     if (options_.ignore_typography || options_.ignore_case) {
         std::string valid = text::repair_utf8(token);
-        key = options_.ignore_typography ? text::fold_typography(valid) : valid;
+        std::string key = options_.ignore_typography ? text::fold_typography(valid) : valid;
         if (options_.ignore_case)
             key = text::fold_case(key);
-    } else {
-        // Found without building a key: most tokens of a document are words seen before.
-        if (auto it = ids_.find(token); it != ids_.end())
-            return it->second;
-        key.assign(token);
+        return find_or_add(key);
     }
-    auto [it, inserted] = ids_.try_emplace(std::move(key), static_cast<int>(ids_.size()));
-    return it->second;
+    return find_or_add(token);
 }
 
 std::vector<int> Interner::ids(std::string_view text, const std::vector<Token>& tokens) {
