@@ -30,11 +30,24 @@ struct Points {
     static constexpr std::size_t kKept = 2;
     std::vector<std::unique_ptr<Point[]>> chunks;
     std::size_t size = 0;
-    std::int32_t push(Point p) {
-        if (size / kChunk == chunks.size())
-            chunks.push_back(std::make_unique_for_overwrite<Point[]>(kChunk));
-        chunks[size / kChunk][size % kChunk] = p;
+    Point* next = nullptr; // where the next point goes in the current chunk, if room
+    Point* end = nullptr;
+    void clear() {
+        size = 0;
+        next = end = nullptr;
+    }
+    __attribute__((always_inline)) std::int32_t push(Point p) {
+        if (next == end)
+            open_chunk();
+        *next++ = p;
         return static_cast<std::int32_t>(size++);
+    }
+    void open_chunk() {
+        const std::size_t chunk = size / kChunk;
+        if (chunk == chunks.size())
+            chunks.push_back(std::make_unique_for_overwrite<Point[]>(kChunk));
+        next = chunks[chunk].get();
+        end = next + kChunk;
     }
     const Point& operator[](std::int32_t r) const {
         const auto i = static_cast<std::size_t>(r);
@@ -57,7 +70,7 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
     const std::int32_t delta = N - M, offset = M + 1;
     fp.assign(static_cast<std::size_t>(M + N + 3), -1);
     path.assign(static_cast<std::size_t>(M + N + 3), -1);
-    points.size = 0;
+    points.clear();
     // Raw pointers indexed by diagonal; the search is the hot loop of every word diff.
     std::int32_t* const F = fp.data() + offset;
     std::int32_t* const Path = path.data() + offset;
@@ -111,6 +124,7 @@ void onp_script(std::span<const int> a, std::span<const int> b, std::vector<Edit
     // Keep a few chunks for the next search; a big one's memory goes back at once.
     if (points.chunks.size() > Points::kKept)
         points.chunks.resize(Points::kKept);
+    points.clear();
 }
 
 namespace {
