@@ -41,44 +41,59 @@ secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 # "wall user sys" into a file, children included (git push runs pack-objects and receive-pack).
 timed() { local out="$1"; shift; /usr/bin/time -f "%e %U %S" -o "$out" "$@"; }
 
-git init -q --bare "$work/by-sync.git"
-timed "$work/t-sync.txt" "$gt" --store "$work/store" sync --push-only \
-  --remote "$work/by-sync.git" > "$work/sync.out"
-read -r sync_wall sync_user sync_sys < "$work/t-sync.txt"
-git init -q --bare "$work/by-libgit2.git"
-timed "$work/t-lib.txt" env GUIDETRACK_SYNC_TRANSPORT=libgit2 "$gt" --store "$work/store" sync \
-  --push-only --remote "$work/by-libgit2.git" > "$work/sync-lib.out"
-read -r lib_wall lib_user lib_sys < "$work/t-lib.txt"
-lib_cpu=$(python3 -c "print(f'{$lib_user + $lib_sys:.2f}')")
-lib_mib=$(du -sm "$work/by-libgit2.git" | cut -f1)
-git init -q --bare "$work/by-git.git"
-timed "$work/t-git.txt" git --git-dir="$work/store" push -q "$work/by-git.git" \
-  'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'
-read -r git_wall git_user git_sys < "$work/t-git.txt"
+# Three rounds, alternating the three pushes, each into a fresh empty remote; medians. (Most of
+# a first push's system time is the remote writing one ref file per ref, which varies from run
+# to run with the file system's state, so a single run is noisy.)
+rounds=3
+for i in $(seq 1 $rounds); do
+  git init -q --bare "$work/by-sync-$i.git"
+  timed "$work/t-sync-$i.txt" "$gt" --store "$work/store" sync --push-only \
+    --remote "$work/by-sync-$i.git" > "$work/sync.out"
+  git init -q --bare "$work/by-libgit2-$i.git"
+  timed "$work/t-lib-$i.txt" env GUIDETRACK_SYNC_TRANSPORT=libgit2 "$gt" --store "$work/store" \
+    sync --push-only --remote "$work/by-libgit2-$i.git" > "$work/sync-lib.out"
+  git init -q --bare "$work/by-git-$i.git"
+  timed "$work/t-git-$i.txt" git --git-dir="$work/store" push -q "$work/by-git-$i.git" \
+    'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'
+done
+# "wall cpu user sys" medians of one tool's rounds.
+medians() {
+  python3 -c "
+import statistics, sys
+rows = [list(map(float, open(f).read().split())) for f in sys.argv[1:]]
+w = statistics.median(r[0] for r in rows)
+c = statistics.median(r[1] + r[2] for r in rows)
+u = statistics.median(r[1] for r in rows)
+s = statistics.median(r[2] for r in rows)
+print(f'{w:.2f} {c:.2f} {u:.2f} {s:.2f}')" "$@"
+}
+read -r sync_wall sync_cpu sync_user sync_sys <<<"$(medians "$work"/t-sync-*.txt)"
+read -r lib_wall lib_cpu lib_user lib_sys <<<"$(medians "$work"/t-lib-*.txt)"
+read -r git_wall git_cpu git_user git_sys <<<"$(medians "$work"/t-git-*.txt)"
 ratios=$(python3 -c "
-sw, sc = $sync_wall, $sync_user + $sync_sys
-gw, gc = $git_wall, $git_user + $git_sys
-print(f'{sc:.2f} {gc:.2f} {sw / max(gw, 0.001):.1f} {sc / max(gc, 0.001):.1f}')")
-read -r sync_cpu git_cpu wall_ratio cpu_ratio <<<"$ratios"
-same=$(diff <(git --git-dir="$work/by-sync.git" for-each-ref) \
-  <(git --git-dir="$work/by-git.git" for-each-ref) >/dev/null && echo yes || echo NO)
-sync_mib=$(du -sm "$work/by-sync.git" | cut -f1)
-git_mib=$(du -sm "$work/by-git.git" | cut -f1)
+print(f'{$sync_wall / max($git_wall, 0.001):.1f} {$sync_cpu / max($git_cpu, 0.001):.1f} \\
+{$sync_user / max($git_user, 0.001):.1f}')")
+read -r wall_ratio cpu_ratio user_ratio <<<"$ratios"
+same=$(diff <(git --git-dir="$work/by-sync-1.git" for-each-ref) \
+  <(git --git-dir="$work/by-git-1.git" for-each-ref) >/dev/null && echo yes || echo NO)
+sync_mib=$(du -sm "$work/by-sync-1.git" | cut -f1)
+lib_mib=$(du -sm "$work/by-libgit2-1.git" | cut -f1)
+git_mib=$(du -sm "$work/by-git-1.git" | cut -f1)
 
 # Incremental: one more version of one document, then sync again.
 doc=$(git --git-dir="$work/store" for-each-ref --format='%(refname:lstrip=2)' refs/heads | head -1)
 printf '# Benchmark\n\nOne more paragraph at %s.\n' "$(date +%s%N)" \
-  | "$gt" --store "$work/store" snapshot "$doc" - --format md >/dev/null
+  | "$gt" --store "$work/store" snapshot "$doc" - --input-format md >/dev/null
 t4=$(now)
 "$gt" --store "$work/store" sync > "$work/sync2.out"
 t5=$(now)
 
 echo "store: $commits commits, $refs refs, $store_mib MiB ($(cat "$work/replay.txt"))"
-echo "| push of the whole store to an empty remote | wall s | CPU s (user+sys) | remote MiB |"
-echo "|---|---|---|---|"
-echo "| guidetrack sync (its push by git, git installed) | $sync_wall | $sync_cpu | $sync_mib |"
-echo "| guidetrack sync, GUIDETRACK_SYNC_TRANSPORT=libgit2 | $lib_wall | $lib_cpu | $lib_mib |"
-echo "| git push | $git_wall | $git_cpu | $git_mib |"
-echo "ratio (guidetrack sync / git push): ${cpu_ratio}x CPU, ${wall_ratio}x wall; same refs on both remotes: $same"
+echo "| push of the whole store to an empty remote (median of $rounds) | wall s | CPU s (user+sys) | user s | sys s | remote MiB |"
+echo "|---|---|---|---|---|---|"
+echo "| guidetrack sync (its push by git, git installed) | $sync_wall | $sync_cpu | $sync_user | $sync_sys | $sync_mib |"
+echo "| guidetrack sync, GUIDETRACK_SYNC_TRANSPORT=libgit2 | $lib_wall | $lib_cpu | $lib_user | $lib_sys | $lib_mib |"
+echo "| git push | $git_wall | $git_cpu | $git_user | $git_sys | $git_mib |"
+echo "ratio (guidetrack sync / git push): ${cpu_ratio}x CPU, ${user_ratio}x user CPU, ${wall_ratio}x wall; same refs on both remotes: $same"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "incremental sync of one new version: $(secs "$t4" "$t5") s"

@@ -259,3 +259,31 @@ TEST_CASE("sync: git and libgit2 push the same refs, and report a ref the remote
         CHECK(fsck.code == 0);
     }
 }
+
+TEST_CASE("sync: git pushes more tags than one command line could carry", "[sync]") {
+    // 16,000 tags of about 200 characters: as refspecs on git's command line they would come to
+    // 6.9 MB, past the kernel's limit for a program's arguments (at most 6 MB on Linux).
+    Stores s;
+    s.track(s.a, "sample");
+    s.snapshot(s.a, "sample", sample("v1.md"), "v1");
+    const std::string head = s.ref(s.a, "refs/heads/sample");
+    REQUIRE(head.size() == 40);
+    const std::string label(190, 'x');
+    // Written as packed refs (16,000 loose ref files would take most of the test's time).
+    const std::string packed = s.a + "/packed-refs";
+    auto made = run_shell("cd '" + s.a +
+                          "' && { git --git-dir=. for-each-ref --format='%(objectname) "
+                          "%(refname)'; seq 1 16000 | awk '{printf \"" +
+                          head + " refs/tags/sample/" + label +
+                          "-%05d\\n\", $1}'; } | LC_ALL=C sort -k2 > packed-refs.new && mv "
+                          "packed-refs.new packed-refs && git --git-dir=. for-each-ref | wc -l");
+    REQUIRE(made.code == 0);
+    REQUIRE(std::stoi(made.out) == 16002); // the branch, v1 and the 16,000
+    auto r = s.sync(s.a, {"--remote", s.remote});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("16001 tags pushed") != std::string::npos);
+    auto count = run_shell("git --git-dir='" + s.remote + "' for-each-ref refs/tags | wc -l");
+    CHECK(std::stoi(count.out) == 16001);
+    CHECK(s.ref(s.remote, "refs/tags/sample/" + label + "-16000") == head);
+}

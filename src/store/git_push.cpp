@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 extern char** environ;
@@ -35,6 +36,69 @@ std::string last_line(const std::string& s) {
     return last;
 }
 
+// A git folder that lives for one push (git_push.hpp): its refs are the ones to push, its
+// objects the store's (by alternates), its config an include of the store's. Removed on
+// destruction; nothing in the store is written.
+class PushFolder {
+  public:
+    ~PushFolder() {
+        if (!path_.empty()) {
+            std::error_code ec;
+            fs::remove_all(path_, ec);
+        }
+    }
+    const fs::path& path() const { return path_; }
+
+    Result<void> create(const fs::path& store, const std::vector<PushRef>& refs) {
+        std::error_code ec;
+        fs::path tmp = fs::temp_directory_path(ec);
+        if (ec)
+            tmp = "/tmp";
+        std::string templ = (tmp / "guidetrack-push-XXXXXX").string();
+        if (!::mkdtemp(templ.data()))
+            return runtime_error("cannot make a folder for the push in " + tmp.string() + ": " +
+                                 std::strerror(errno));
+        path_ = templ;
+        fs::path abs_store = fs::absolute(store, ec);
+        if (ec)
+            abs_store = store;
+        if (abs_store.string().find('\n') != std::string::npos)
+            return runtime_error("cannot push with git from a store whose path holds a line break");
+        fs::create_directories(path_ / "objects" / "info", ec);
+        if (!ec)
+            fs::create_directories(path_ / "refs", ec);
+        if (ec)
+            return runtime_error("cannot make a folder for the push: " + ec.message());
+        // git config quoting: a backslash and a double quote are escaped inside "...".
+        std::string quoted;
+        for (char c : abs_store.string() + "/config") {
+            if (c == '\\' || c == '"')
+                quoted += '\\';
+            quoted += c;
+        }
+        std::string packed;
+        for (const auto& r : refs)
+            packed += r.oid + " " + r.name + "\n";
+        const std::pair<fs::path, std::string> files[] = {
+            {path_ / "HEAD", "ref: refs/heads/guidetrack-push\n"},
+            {path_ / "objects" / "info" / "alternates", (abs_store / "objects").string() + "\n"},
+            {path_ / "config", "[include]\n\tpath = \"" + quoted + "\"\n"},
+            {path_ / "packed-refs", packed},
+        };
+        for (const auto& [file, text] : files) {
+            std::ofstream out(file, std::ios::binary);
+            out << text;
+            out.close();
+            if (!out)
+                return runtime_error("cannot write " + file.string() + " for the push");
+        }
+        return {};
+    }
+
+  private:
+    fs::path path_;
+};
+
 } // namespace
 
 std::optional<std::string> git_for_push() {
@@ -60,8 +124,10 @@ std::optional<std::string> git_for_push() {
 }
 
 Result<GitPushResult> git_push(const std::string& git, const fs::path& store,
-                               const std::string& url, const std::vector<std::string>& specs) {
-    std::vector<std::string> args = {git, "--git-dir=" + store.string()};
+                               const std::string& url, const std::vector<PushRef>& refs) {
+    PushFolder folder;
+    GT_CHECK(folder.create(store, refs));
+    std::vector<std::string> args = {git, "--git-dir=" + folder.path().string()};
     const char* password = std::getenv("GUIDETRACK_GIT_PASSWORD");
     if (password && *password) {
         args.push_back("-c");
@@ -69,8 +135,7 @@ Result<GitPushResult> git_push(const std::string& git, const fs::path& store,
         args.push_back("-c");
         args.push_back(std::string("credential.helper=") + kHelper);
     }
-    args.insert(args.end(), {"push", "--porcelain", "--", url});
-    args.insert(args.end(), specs.begin(), specs.end());
+    args.insert(args.end(), {"push", "--porcelain", "--", url, "refs/*:refs/*"});
     std::vector<char*> argv;
     for (auto& a : args)
         argv.push_back(a.data());

@@ -18,6 +18,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace guidetrack::sync {
 namespace {
@@ -90,10 +92,61 @@ std::size_t count_commits(git_repository* repo, const git_oid& from, const git_o
     return n;
 }
 
-// Is `ancestor` reachable from (or equal to) `tip`?
-bool reaches(git_repository* repo, const git_oid& tip, const git_oid& ancestor) {
-    return git_oid_equal(&tip, &ancestor) || git_graph_descendant_of(repo, &tip, &ancestor) == 1;
-}
+// "Is `ancestor` reachable from (or equal to) `tip`?" for many ancestors against few tips: one
+// walk per tip, taken only as far as the questions so far needed, and the commits it passed
+// remembered. (git_graph_descendant_of walked the history again for every question: a first
+// push asks it once per tag, so the cost grew with tags times versions.)
+class Reachability {
+  public:
+    explicit Reachability(git_repository* repo) : repo_(repo) {}
+
+    bool reaches(const git_oid& tip, const git_oid& ancestor) {
+        if (git_oid_equal(&tip, &ancestor))
+            return true;
+        auto [it, fresh] = walks_.try_emplace(tip);
+        Walk& w = it->second;
+        if (fresh) {
+            git_revwalk* raw = nullptr;
+            if (git_revwalk_new(&raw, repo_) < 0)
+                w.done = true;
+            w.walk.reset(raw);
+            if (!w.done && git_revwalk_push(raw, &tip) < 0)
+                w.done = true;
+        }
+        if (w.seen.count(ancestor))
+            return true;
+        git_oid oid;
+        while (!w.done) {
+            if (git_revwalk_next(&oid, w.walk.get()) != 0) {
+                w.done = true;
+                break;
+            }
+            w.seen.insert(oid);
+            if (git_oid_equal(&oid, &ancestor))
+                return true;
+        }
+        return false;
+    }
+
+  private:
+    struct OidHash {
+        std::size_t operator()(const git_oid& oid) const {
+            std::size_t h;
+            std::memcpy(&h, oid.id, sizeof h);
+            return h;
+        }
+    };
+    struct OidEqual {
+        bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+    };
+    struct Walk {
+        WalkPtr walk;
+        std::unordered_set<git_oid, OidHash, OidEqual> seen;
+        bool done = false;
+    };
+    git_repository* repo_;
+    std::unordered_map<git_oid, Walk, OidHash, OidEqual> walks_;
+};
 
 // Shared by the credentials and push-status callbacks (libgit2 gives them one payload).
 struct CallbackState {
@@ -408,6 +461,7 @@ Result<Report> sync(store::Store& store, const Options& options) {
                            "are left alone)");
     }
 
+    Reachability reach(repo.get());
     std::set<std::string> ids;
     for (const auto& [id, oid] : local_heads)
         ids.insert(id);
@@ -463,7 +517,7 @@ Result<Report> sync(store::Store& store, const Options& options) {
             d.action = Action::up_to_date;
             remote_after[id] = theirs->second;
             settled.insert(id);
-        } else if (reaches(repo.get(), theirs->second, local->second)) {
+        } else if (reach.reaches(theirs->second, local->second)) {
             remote_after[id] = theirs->second;
             if (!options.pull) {
                 d.action = Action::skipped;
@@ -485,7 +539,7 @@ Result<Report> sync(store::Store& store, const Options& options) {
                 d.commits = count_commits(repo.get(), theirs->second, &local->second);
                 settled.insert(id);
             }
-        } else if (reaches(repo.get(), local->second, theirs->second)) {
+        } else if (reach.reaches(local->second, theirs->second)) {
             remote_after[id] = theirs->second;
             if (options.push) {
                 push_specs.push_back(ref + ":" + ref);
@@ -532,7 +586,7 @@ Result<Report> sync(store::Store& store, const Options& options) {
         git_oid head;
         std::string ref = kHeadsPrefix + id;
         if (git_reference_name_to_id(&head, repo.get(), ref.c_str()) < 0 ||
-            !reaches(repo.get(), head, oid))
+            !reach.reaches(head, oid))
             continue;
         // Point at the remote's tag object itself (annotated or not), not the peeled commit.
         git_oid target;
@@ -553,7 +607,7 @@ Result<Report> sync(store::Store& store, const Options& options) {
             if (!settled.count(id) || remote_tags.count(tag))
                 continue;
             auto after = remote_after.find(id);
-            if (after == remote_after.end() || !reaches(repo.get(), after->second, oid))
+            if (after == remote_after.end() || !reach.reaches(after->second, oid))
                 continue;
             std::string ref = kTagsPrefix + tag;
             push_specs.push_back(ref + ":" + ref);
@@ -572,8 +626,15 @@ Result<Report> sync(store::Store& store, const Options& options) {
         auto git = store::detail::git_for_push();
         if (git) {
             // git reuses the store's deltas; libgit2 recomputes them all (git_push.hpp).
-            GT_TRY(auto pushed,
-                   store::detail::git_push(*git, store.path(), report.remote, push_specs));
+            std::vector<store::detail::PushRef> refs;
+            for (const auto& spec : push_specs) {
+                std::string name = spec.substr(0, spec.find(':'));
+                git_oid oid;
+                if (git_reference_name_to_id(&oid, repo.get(), name.c_str()) < 0)
+                    return git_failure("cannot read " + name + " to push it");
+                refs.push_back({name, store::detail::oid_hex(oid)});
+            }
+            GT_TRY(auto pushed, store::detail::git_push(*git, store.path(), report.remote, refs));
             if (pushed.locked)
                 return runtime_error("cannot push to '" + report.remote +
                                      "' (locked: another sync is running on it, or a lock file "
