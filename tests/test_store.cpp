@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <sstream>
 #include <string>
 
 using namespace guidetrack;
@@ -372,4 +375,64 @@ TEST_CASE("packs are merged when they accumulate, and nothing is lost", "[store]
     CHECK(s.versions("sample")->size() == static_cast<std::size_t>(n));
     require_fsck(tmp / "store");
     CHECK(git(tmp / "store", "count-objects -v").find("count: 0\n") != std::string::npos);
+}
+
+TEST_CASE("a merged pack stores each version of a file as a delta of an earlier one", "[store]") {
+    TempDir tmp;
+    auto s = make_store(tmp);
+    std::string base = sample("v1.md");
+    const int n =
+        120; // past the depth limit of 50, twice (and past kMaxPacks: merged as they come)
+    for (int i = 0; i < n; ++i) {
+        auto req = request("v1.md", "", "");
+        req.original = base + "\nExtra paragraph number " + std::to_string(i) + ".\n";
+        REQUIRE(app::snapshot(s, req).ok());
+    }
+    REQUIRE(s.consolidate().ok());
+    REQUIRE(s.pack_count() == 1);
+    require_fsck(tmp / "store");
+    const std::string dir = (tmp / "store").string();
+    // text.md and original.md of every version, oldest first.
+    auto files = [&](const std::string& name) {
+        auto ids =
+            run_shell("cd '" + dir + "' && for c in $(git --git-dir=. rev-list --reverse " +
+                      "sample); do git --git-dir=. rev-parse -q --verify $c:" + name + "; done");
+        REQUIRE(ids.code == 0);
+        std::vector<std::string> out;
+        std::istringstream lines(ids.out);
+        for (std::string line; std::getline(lines, line);)
+            if (line.size() == 40) // (the commit that tracked the document has neither file)
+                out.push_back(line);
+        REQUIRE(out.size() == static_cast<std::size_t>(n));
+        return out;
+    };
+    const auto text = files("text.md");
+    const auto original = files("original.md");
+    // verify-pack -v: "ID TYPE SIZE PACKED OFFSET [DEPTH BASE]" for every object.
+    auto verify =
+        run_shell("cd '" + dir + "' && git --git-dir=. verify-pack -v objects/pack/*.idx");
+    REQUIRE(verify.code == 0);
+    std::map<std::string, std::pair<int, std::string>> delta; // id -> depth, base
+    std::istringstream rows(verify.out);
+    for (std::string row; std::getline(rows, row);) {
+        std::istringstream f(row);
+        std::string id, type, size, packed, offset, from;
+        int depth = 0;
+        if (f >> id >> type >> size >> packed >> offset >> depth >> from)
+            delta[id] = {depth, from};
+    }
+    // Every version but the first is a delta, never more than 50 deep, against an earlier
+    // version of the same file (or, for text.md, the same version's original).
+    for (std::size_t k = 1; k < text.size(); ++k) {
+        for (const auto* file : {&text, &original}) {
+            INFO("version " << k << (file == &text ? " text.md" : " original.md"));
+            auto found = delta.find((*file)[k]);
+            REQUIRE(found != delta.end());
+            CHECK(found->second.first <= 50);
+            auto earlier = std::find(file->begin(), file->begin() + static_cast<long>(k),
+                                     found->second.second);
+            bool from_original = file == &text && found->second.second == original[k];
+            CHECK((earlier != file->begin() + static_cast<long>(k) || from_original));
+        }
+    }
 }

@@ -229,6 +229,10 @@ std::size_t PackWriter::add(git_object_t type, std::string_view data, std::size_
         data.size() < 64 ? std::string() : make_delta(base, data, data.size() * 3 / 4);
     if (delta.empty())
         return add(type, data);
+    return add_delta(type, delta, base_index);
+}
+
+std::size_t PackWriter::add_delta(git_object_t, std::string_view delta, std::size_t base_index) {
     std::uint64_t offset = buf_.size();
     offsets_.push_back(offset);
     deltas_.push_back(true);
@@ -242,6 +246,61 @@ std::size_t PackWriter::add(git_object_t type, std::string_view data, std::size_
     buf_.append(enc + pos, sizeof enc - pos);
     deflate(delta);
     return offsets_.size() - 1;
+}
+
+std::size_t DeltaChain::add(PackWriter& pack, git_object_t type, std::string data,
+                            const DeltaChain* also) {
+    constexpr std::size_t none = SIZE_MAX;
+    std::string best;
+    const DeltaChain* from = nullptr;
+    std::size_t from_pos = 0;
+    auto consider = [&](const DeltaChain& chain, std::size_t pos) {
+        std::size_t limit = best.empty() ? data.size() * 3 / 4 : best.size();
+        std::string delta = make_delta(chain.links_[pos].bytes, data, limit);
+        if (!delta.empty()) {
+            best = std::move(delta);
+            from = &chain;
+            from_pos = pos;
+        }
+    };
+    if (data.size() >= 64) {
+        if (!links_.empty() && type == type_) {
+            std::size_t pos = links_.size() - 1;
+            if (first_depth_ + pos >= kMaxDeltaDepth)
+                pos = kMaxDeltaDepth / 2 >= first_depth_ ? kMaxDeltaDepth / 2 - first_depth_ : none;
+            if (pos != none)
+                consider(*this, pos);
+            // A document that flips between two texts (a page served two ways): the version
+            // before the last one.
+            if (pos != none && pos > 0 && (best.empty() || best.size() > data.size() / 8))
+                consider(*this, pos - 1);
+        }
+        if (also && also != this && !also->links_.empty() && also->type_ == type &&
+            also->first_depth_ + also->links_.size() - 1 < kMaxDeltaDepth) {
+            std::size_t size = also->links_.back().bytes.size();
+            if (size <= 2 * data.size() && data.size() <= 2 * size)
+                consider(*also, also->links_.size() - 1);
+        }
+    }
+    std::size_t index;
+    if (!from) {
+        index = pack.add(type, data);
+        links_.clear();
+        first_depth_ = 0;
+    } else {
+        index = pack.add_delta(type, best, from->links_[from_pos].index);
+        if (from == this) {
+            links_.resize(from_pos + 1);
+        } else {
+            Link base = from->links_[from_pos];
+            first_depth_ = from->first_depth_ + from_pos;
+            links_.clear();
+            links_.push_back(std::move(base));
+        }
+    }
+    type_ = type;
+    links_.push_back({index, std::move(data)});
+    return index;
 }
 
 std::size_t geometric_merge_count(const std::vector<std::uintmax_t>& sizes) {
@@ -262,9 +321,9 @@ std::size_t geometric_merge_count(const std::vector<std::uintmax_t>& sizes) {
     return k;
 }
 
-Result<void> PackWriter::write(git_odb* odb) {
+Result<std::string> PackWriter::write(git_odb* odb) {
     if (offsets_.empty())
-        return {};
+        return std::string();
     auto n = static_cast<std::uint32_t>(offsets_.size());
     for (int b = 0; b < 4; ++b)
         buf_[8 + b] = static_cast<char>((n >> (8 * (3 - b))) & 0xff);
@@ -283,7 +342,13 @@ Result<void> PackWriter::write(git_odb* odb) {
     wp->free(wp);
     if (rc < 0)
         return git_failure("writing a pack", rc);
-    return {};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string name = "pack-";
+    for (unsigned i = 0; i < len; ++i) {
+        name += kHex[digest[i] >> 4];
+        name += kHex[digest[i] & 15];
+    }
+    return name + ".pack";
 }
 
 } // namespace guidetrack::store::detail

@@ -1,8 +1,9 @@
 // Internal to the store: a pack file written by the store itself, with each object either whole
 // or a git delta against an earlier object of the same pack (OFS_DELTA), so that a batch of
-// versions of one document costs about one version plus its changes. libgit2's packbuilder is
-// not used for this: it searches a window of candidates for every object and keeps them all in
-// memory, where the store already knows the right base (the previous version of the same file).
+// versions of one document costs about one version plus its changes: imports, snapshots and pack
+// merges all write this way. libgit2's packbuilder is not used: it searches a window of
+// candidates for every object and keeps them all in memory, where the store already knows the
+// right base (the previous version of the same file).
 #pragma once
 
 #include "guidetrack/result.hpp"
@@ -16,6 +17,9 @@
 #include <vector>
 
 namespace guidetrack::store::detail {
+
+// As git: reading an object applies at most this many deltas.
+constexpr std::size_t kMaxDeltaDepth = 50;
 
 // A git delta (the pack format's copy/insert instructions) that rebuilds target from base, or ""
 // when it would not be smaller than max_size bytes.
@@ -42,13 +46,16 @@ class PackWriter {
     // or whole when the delta would not save enough; returns its index.
     std::size_t add(git_object_t type, std::string_view data, std::size_t base_index,
                     std::string_view base);
+    // Adds an object as the given delta (make_delta's) against the earlier object base_index.
+    std::size_t add_delta(git_object_t type, std::string_view delta, std::size_t base_index);
     // Whether object index was stored as a delta.
     bool is_delta(std::size_t index) const { return deltas_[index]; }
     std::size_t count() const { return offsets_.size(); }
     std::size_t bytes() const { return buf_.size(); }
     // Finishes the pack and writes it to the store through libgit2's indexer (which writes the
-    // .idx next to it, and moves both into place only when complete).
-    Result<void> write(git_odb* odb);
+    // .idx next to it, and moves both into place only when complete); returns the pack's file
+    // name (pack-HASH.pack, HASH its checksum), or "" when the pack was empty.
+    Result<std::string> write(git_odb* odb);
 
   private:
     void header(unsigned type, std::size_t size);
@@ -56,6 +63,32 @@ class PackWriter {
     std::string buf_;
     std::vector<std::uint64_t> offsets_;
     std::vector<bool> deltas_;
+};
+
+// The versions of one file along one line of history, in one pack: each next version goes in as
+// a delta against the one before. A chain kMaxDeltaDepth deep is not cut by a whole copy (one
+// per 50 versions of every file, a third of a merged store): the next version is a delta
+// against the version half as deep, a base a few dozen versions older, and the chain goes on
+// from there. When the version before saves little, the one before that is tried (a page that
+// flips between two texts). Another candidate base can be offered: the latest object of another
+// chain of a similar size (text.md against the same version's original, which it mostly repeats: a
+// document rewritten between two versions then still costs a delta). Whole only when no delta
+// saves at least a quarter.
+class DeltaChain {
+  public:
+    // Adds data to pack; returns its index in the pack.
+    std::size_t add(PackWriter& pack, git_object_t type, std::string data,
+                    const DeltaChain* also = nullptr);
+    bool empty() const { return links_.empty(); }
+
+  private:
+    struct Link {
+        std::size_t index = 0;
+        std::string bytes;
+    };
+    std::vector<Link> links_; // links_[i]: the object at depth first_depth_ + i; back() the latest
+    std::size_t first_depth_ = 0;
+    git_object_t type_ = GIT_OBJECT_INVALID;
 };
 
 } // namespace guidetrack::store::detail

@@ -53,7 +53,6 @@ using TreeEntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
 using BlobPtr = Handle<git_blob, git_blob_free>;
 using RefPtr = Handle<git_reference, git_reference_free>;
 using SignaturePtr = Handle<git_signature, git_signature_free>;
-using PackBuilderPtr = Handle<git_packbuilder, git_packbuilder_free>;
 using ConfigPtr = Handle<git_config, git_config_free>;
 using BranchIterPtr = Handle<git_branch_iterator, git_branch_iterator_free>;
 

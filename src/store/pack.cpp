@@ -5,20 +5,19 @@
 // that is not on disk. Merging is geometric: when more than kMaxPacks exist, the smallest packs
 // are merged into one so that the packs left each hold at least twice the next smaller one
 // (geometric_merge_count), so each object is rewritten O(log n) times. Merged packs are
-// built with each blob named after its document, which lets libgit2 find deltas between the
-// versions of one document (the bulk of the savings). Only the packs listed at the start are
+// written by the store's own pack writer, each file a delta against its previous version
+// (write_merged_pack: the bulk of the savings). Only the packs listed at the start are
 // deleted afterwards, so a pack written meanwhile by a concurrent snapshot is never lost.
 #include "store/deltapack.hpp"
 #include "store/git.hpp"
 
-#include <git2/sys/refdb_backend.h>
-#include <git2/sys/repository.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -190,82 +189,194 @@ void Store::Impl::reset_mempack() {
 
 namespace {
 
-// A ref database with no refs at all, for the repository a merge's pack builder runs on.
-// libgit2's pack builder looks up every tag of its repository to order what it writes
-// (compute_write_order calls git_tag_foreach): in a store of 20,000 documents, most of a merge.
-// The order is only a locality hint; the objects, their deltas and the pack are the same.
-struct EmptyRefs {
-    static int next(git_reference**, git_reference_iterator*) { return GIT_ITEROVER; }
-    static int next_name(const char**, git_reference_iterator*) { return GIT_ITEROVER; }
-    static void free_iter(git_reference_iterator* it) { delete it; }
-    static int exists(int* out, git_refdb_backend*, const char*) {
-        *out = 0;
-        return 0;
-    }
-    static int lookup(git_reference**, git_refdb_backend*, const char*) { return GIT_ENOTFOUND; }
-    static int iterator(git_reference_iterator** out, git_refdb_backend*, const char*) {
-        auto* it = new git_reference_iterator{};
-        it->next = next;
-        it->next_name = next_name;
-        it->free = free_iter;
-        *out = it;
-        return 0;
-    }
-    static void free_backend(git_refdb_backend* b) { delete b; }
-    // Nothing is ever written through it.
-    static int write(git_refdb_backend*, const git_reference*, int, const git_signature*,
-                     const char*, const git_oid*, const char*) {
-        return GIT_EUSER;
-    }
-    static int rename(git_reference**, git_refdb_backend*, const char*, const char*, int,
-                      const git_signature*, const char*) {
-        return GIT_EUSER;
-    }
-    static int del(git_refdb_backend*, const char*, const git_oid*, const char*) {
-        return GIT_EUSER;
-    }
-    static int has_log(git_refdb_backend*, const char*) { return 0; }
-    static int ensure_log(git_refdb_backend*, const char*) { return 0; }
-    static int reflog_read(git_reflog**, git_refdb_backend*, const char*) { return GIT_ENOTFOUND; }
-    static int reflog_write(git_refdb_backend*, git_reflog*) { return GIT_EUSER; }
-    static int reflog_rename(git_refdb_backend*, const char*, const char*) { return GIT_EUSER; }
-    static int reflog_delete(git_refdb_backend*, const char*) { return GIT_EUSER; }
+// The bytes and type of an object.
+struct RawObject {
+    git_object_t type = GIT_OBJECT_INVALID;
+    std::string bytes;
 };
 
-// The store's objects (its odb) in a repository without refs; null on failure.
-RepoPtr repository_without_refs(git_odb* odb) {
-    git_repository* raw = nullptr;
-    if (git_repository_wrap_odb(&raw, odb) < 0)
-        return nullptr;
-    RepoPtr repo(raw);
-    auto* backend = new git_refdb_backend{};
-    git_refdb_init_backend(backend, GIT_REFDB_BACKEND_VERSION);
-    backend->exists = EmptyRefs::exists;
-    backend->lookup = EmptyRefs::lookup;
-    backend->iterator = EmptyRefs::iterator;
-    backend->free = EmptyRefs::free_backend;
-    backend->write = EmptyRefs::write;
-    backend->rename = EmptyRefs::rename;
-    backend->del = EmptyRefs::del;
-    backend->has_log = EmptyRefs::has_log;
-    backend->ensure_log = EmptyRefs::ensure_log;
-    backend->reflog_read = EmptyRefs::reflog_read;
-    backend->reflog_write = EmptyRefs::reflog_write;
-    backend->reflog_rename = EmptyRefs::reflog_rename;
-    backend->reflog_delete = EmptyRefs::reflog_delete;
-    git_refdb* refdb = nullptr;
-    if (git_refdb_new(&refdb, repo.get()) < 0) {
-        delete backend;
-        return nullptr;
+Result<RawObject> read_raw(git_odb* odb, const git_oid& id) {
+    git_odb_object* obj = nullptr;
+    int rc = git_odb_read(&obj, odb, &id);
+    if (rc < 0)
+        return read_failure("object " + oid_hex(id), rc);
+    RawObject raw{
+        git_odb_object_type(obj),
+        std::string(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj))};
+    git_odb_object_free(obj);
+    return raw;
+}
+
+// A commit's tree and first parent, read from its bytes ("tree HEX\nparent HEX\n...").
+struct CommitLinks {
+    git_oid tree{};
+    std::optional<git_oid> parent;
+};
+
+std::optional<CommitLinks> commit_links(std::string_view bytes) {
+    CommitLinks links;
+    bool tree = false;
+    while (!bytes.empty()) {
+        std::size_t eol = bytes.find('\n');
+        std::string_view line = bytes.substr(0, eol);
+        if (line.empty())
+            break;
+        if (line.starts_with("tree ") && line.size() == 45) {
+            if (git_oid_fromstrn(&links.tree, line.data() + 5, 40) < 0)
+                return std::nullopt;
+            tree = true;
+        } else if (line.starts_with("parent ") && line.size() == 47 && !links.parent) {
+            git_oid parent;
+            if (git_oid_fromstrn(&parent, line.data() + 7, 40) < 0)
+                return std::nullopt;
+            links.parent = parent;
+        }
+        if (eol == std::string_view::npos)
+            break;
+        bytes.remove_prefix(eol + 1);
     }
-    if (git_refdb_set_backend(refdb, backend) < 0) {
-        delete backend;
-        git_refdb_free(refdb);
-        return nullptr;
+    if (!tree)
+        return std::nullopt;
+    return links;
+}
+
+// The entries of a tree's bytes ("MODE NAME\0" and 20 bytes of id each): name, id, is a tree.
+struct TreeEntry {
+    std::string name;
+    git_oid id{};
+    bool tree = false;
+};
+
+std::vector<TreeEntry> tree_entries(std::string_view bytes) {
+    std::vector<TreeEntry> entries;
+    while (!bytes.empty()) {
+        std::size_t space = bytes.find(' ');
+        std::size_t nul = bytes.find('\0');
+        if (space == std::string_view::npos || nul == std::string_view::npos || nul < space ||
+            nul + 1 + GIT_OID_RAWSZ > bytes.size())
+            break; // malformed: what was read stands; the rest is written whole
+        TreeEntry e;
+        e.tree = bytes.substr(0, space) == "40000";
+        e.name = std::string(bytes.substr(space + 1, nul - space - 1));
+        std::memcpy(e.id.id, bytes.data() + nul + 1, GIT_OID_RAWSZ);
+        entries.push_back(std::move(e));
+        bytes.remove_prefix(nul + 1 + GIT_OID_RAWSZ);
     }
-    git_repository_set_refdb(repo.get(), refdb);
-    git_refdb_free(refdb);
-    return repo;
+    return entries;
+}
+
+// Writes the objects `ids` (the contents of the packs being merged) as one new pack and returns
+// its file name. Commits are taken parents first; each commit, and each object its tree reaches,
+// is stored as a delta against the parent's commit, or the object at the same path in the
+// parent's tree (the previous version of the same file: DeltaChain), or whole.
+// Objects no commit reaches follow, whole. (libgit2's pack builder searched a window of ten
+// candidates for every object, most of a first `check` or an import's CPU.)
+Result<std::string> write_merged_pack(git_odb* odb,
+                                      const std::unordered_set<git_oid, OidHash, OidEq>& ids) {
+    struct Commit {
+        git_oid id;
+        std::string bytes;
+        CommitLinks links;
+    };
+    std::vector<Commit> commits;
+    std::unordered_map<git_oid, std::size_t, OidHash, OidEq> commit_at;
+    std::vector<git_oid> others;
+    for (const git_oid& id : ids) {
+        size_t len = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        int rc = git_odb_read_header(&len, &type, odb, &id);
+        if (rc < 0)
+            return read_failure("object " + oid_hex(id), rc);
+        if (type != GIT_OBJECT_COMMIT) {
+            others.push_back(id);
+            continue;
+        }
+        GT_TRY(RawObject raw, read_raw(odb, id));
+        auto links = commit_links(raw.bytes);
+        if (!links) {
+            others.push_back(id);
+            continue;
+        }
+        commit_at[id] = commits.size();
+        commits.push_back({id, std::move(raw.bytes), *links});
+    }
+    // Children by parent, within the merge; roots are the commits whose parent is elsewhere.
+    std::vector<std::vector<std::size_t>> children(commits.size());
+    std::vector<std::size_t> roots;
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+        const auto& parent = commits[i].links.parent;
+        auto found = parent ? commit_at.find(*parent) : commit_at.end();
+        if (found != commit_at.end())
+            children[found->second].push_back(i);
+        else
+            roots.push_back(i);
+    }
+    auto by_id = [&](std::size_t a, std::size_t b) {
+        return git_oid_cmp(&commits[a].id, &commits[b].id) < 0;
+    };
+    std::sort(roots.begin(), roots.end(), by_id);
+    for (auto& c : children)
+        std::sort(c.begin(), c.end(), by_id);
+
+    // What a line of history last stored at each path: the base for the next version there.
+    using PathState = std::unordered_map<std::string, DeltaChain>;
+    PackWriter pack;
+    std::unordered_set<git_oid, OidHash, OidEq> written;
+    auto put = [&](const git_oid& id, RawObject raw, const std::string& path, PathState& state,
+                   const DeltaChain* also = nullptr) {
+        DeltaChain& chain = state[path];
+        chain.add(pack, raw.type, std::move(raw.bytes), also);
+        written.insert(id);
+        return &chain;
+    };
+    // The objects of a tree not yet written, depth first; trees already written (unchanged since
+    // the parent) are not entered again.
+    auto put_tree = [&](const git_oid& root, PathState& state) -> Result<void> {
+        std::vector<std::pair<git_oid, std::string>> todo{{root, ""}};
+        while (!todo.empty()) {
+            auto [tree_id, prefix] = std::move(todo.back());
+            todo.pop_back();
+            if (!ids.count(tree_id) || written.count(tree_id))
+                continue;
+            GT_TRY(RawObject tree, read_raw(odb, tree_id));
+            std::vector<TreeEntry> entries = tree_entries(tree.bytes);
+            put(tree_id, std::move(tree), prefix + "/", state);
+            const DeltaChain* previous = nullptr; // the blob written before, in this tree
+            for (auto& e : entries) {
+                std::string path = prefix + "/" + e.name;
+                if (e.tree) {
+                    todo.emplace_back(e.id, std::move(path));
+                } else if (ids.count(e.id) && !written.count(e.id)) {
+                    GT_TRY(RawObject blob, read_raw(odb, e.id));
+                    previous = put(e.id, std::move(blob), path, state, previous);
+                }
+            }
+        }
+        return {};
+    };
+    std::vector<std::pair<std::size_t, PathState>> stack;
+    for (auto it = roots.rbegin(); it != roots.rend(); ++it)
+        stack.emplace_back(*it, PathState{});
+    while (!stack.empty()) {
+        auto [at, state] = std::move(stack.back());
+        stack.pop_back();
+        Commit& c = commits[at];
+        put(c.id, RawObject{GIT_OBJECT_COMMIT, std::move(c.bytes)}, "commit", state);
+        GT_CHECK(put_tree(c.links.tree, state));
+        const auto& kids = children[at];
+        for (std::size_t k = kids.size(); k-- > 0;)
+            stack.emplace_back(kids[k], k == 0 ? std::move(state) : state);
+    }
+    std::sort(others.begin(), others.end(),
+              [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+    for (const git_oid& id : others) {
+        if (written.count(id))
+            continue;
+        GT_TRY(RawObject raw, read_raw(odb, id));
+        pack.add(raw.type, raw.bytes);
+        written.insert(id);
+    }
+    return pack.write(odb);
 }
 
 } // namespace
@@ -299,75 +410,7 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
         ids.insert(list.begin(), list.end());
     }
     git_odb_refresh(odb.get());
-
-    RepoPtr merge_repo = repository_without_refs(odb.get());
-    if (!merge_repo)
-        return git_failure("starting a pack merge");
-    git_packbuilder* pb_raw = nullptr;
-    int rc = git_packbuilder_new(&pb_raw, merge_repo.get());
-    if (rc < 0)
-        return git_failure("starting a pack merge", rc);
-    PackBuilderPtr pb(pb_raw);
-
-    // Commits first, then each commit's blobs named after its document (the subject starts with
-    // "<id>:"), so that delta search compares versions of the same document.
-    std::unordered_set<git_oid, OidHash, OidEq> named;
-    std::vector<git_oid> others;
-    for (const git_oid& id : ids) {
-        size_t len = 0;
-        git_object_t type = GIT_OBJECT_INVALID;
-        rc = git_odb_read_header(&len, &type, odb.get(), &id);
-        if (rc < 0)
-            return read_failure("object " + oid_hex(id), rc);
-        if (type != GIT_OBJECT_COMMIT) {
-            others.push_back(id);
-            continue;
-        }
-        git_commit* c = nullptr;
-        if ((rc = git_commit_lookup(&c, repo.get(), &id)) < 0)
-            return read_failure("commit " + oid_hex(id), rc);
-        CommitPtr commit(c);
-        if ((rc = git_packbuilder_insert(pb.get(), &id, nullptr)) < 0)
-            return git_failure("merging packs", rc);
-        std::string subject =
-            git_commit_summary(commit.get()) ? git_commit_summary(commit.get()) : "";
-        std::string doc = subject.substr(0, subject.find(':'));
-        git_tree* t = nullptr;
-        if ((rc = git_commit_tree(&t, commit.get())) < 0)
-            return git_failure("reading a tree", rc);
-        TreePtr tree(t);
-        struct WalkState {
-            git_packbuilder* pb;
-            const std::unordered_set<git_oid, OidHash, OidEq>* ids;
-            std::unordered_set<git_oid, OidHash, OidEq>* named;
-            const std::string* doc;
-        } state{pb.get(), &ids, &named, &doc};
-        rc = git_tree_walk(
-            tree.get(), GIT_TREEWALK_PRE,
-            [](const char*, const git_tree_entry* entry, void* payload) -> int {
-                auto* s = static_cast<WalkState*>(payload);
-                const git_oid* eid = git_tree_entry_id(entry);
-                if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !s->ids->count(*eid) ||
-                    s->named->count(*eid))
-                    return 0;
-                s->named->insert(*eid);
-                return git_packbuilder_insert(s->pb, eid, s->doc->c_str());
-            },
-            &state);
-        if (rc < 0)
-            return git_failure("merging packs", rc);
-    }
-    for (const git_oid& id : others) {
-        if (named.count(id))
-            continue;
-        if ((rc = git_packbuilder_insert(pb.get(), &id, nullptr)) < 0)
-            return git_failure("merging packs", rc);
-    }
-    fs::path pack_dir = path / "objects" / "pack";
-    rc = git_packbuilder_write(pb.get(), pack_dir.c_str(), 0, nullptr, nullptr);
-    if (rc < 0)
-        return git_failure("writing the merged pack", rc);
-    std::string merged = std::string("pack-") + git_packbuilder_name(pb.get()) + ".pack";
+    GT_TRY(std::string merged, write_merged_pack(odb.get(), ids));
 
     std::error_code ec;
     for (const PackFile& p : packs) {
@@ -390,6 +433,7 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
     if (!full)
         return {};
     git_refdb* refdb = nullptr;
+    int rc;
     if ((rc = git_repository_refdb(&refdb, repo.get())) < 0)
         return git_failure("opening the refs", rc);
     rc = git_refdb_compress(refdb);

@@ -1100,14 +1100,6 @@ Result<void> add_packed_refs(const fs::path& store,
     return {};
 }
 
-// One file of a version (original, text.md, version.json) and the last object it was stored as
-// in the current pack, for the next version's delta.
-struct Chain {
-    std::string bytes;
-    std::size_t index = 0, depth = 0;
-    bool in_pack = false;
-};
-constexpr std::size_t kMaxDeltaDepth = 50; // as git: reading a version applies at most 50 deltas
 constexpr std::size_t kMaxBatchBytes = 64u << 20;
 
 } // namespace
@@ -1164,7 +1156,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
         CommitPtr parent_commit = std::move(parent);
 
         PackWriter pack;
-        std::map<std::string, Chain> chains;
+        std::map<std::string, DeltaChain> chains;
         std::vector<std::pair<std::string, git_oid>> tags;
         std::unordered_set<std::string> batch_labels;
         std::unordered_set<std::string> in_pack; // raw ids of the objects in the pack
@@ -1187,17 +1179,10 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
             std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
             if (!in_pack.insert(key).second)
                 return oid; // the same bytes again (text.md = original, a revert): stored once
-            Chain& c = chains[name];
-            std::size_t index;
-            if (c.in_pack && c.depth < kMaxDeltaDepth)
-                index = pack.add(GIT_OBJECT_BLOB, bytes, c.index, c.bytes);
-            else
-                index = pack.add(GIT_OBJECT_BLOB, bytes);
-            c.depth = pack.is_delta(index) ? c.depth + 1 : 0;
-            c.index = index;
-            c.in_pack = true;
             batch_bytes += bytes.size();
-            c.bytes = std::move(bytes);
+            // text.md mostly repeats the version's original: a second candidate base.
+            const DeltaChain* also = name == "text.md" ? &chains["original"] : nullptr;
+            chains[name].add(pack, GIT_OBJECT_BLOB, std::move(bytes), also);
             return oid;
         };
 
