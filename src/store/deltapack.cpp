@@ -13,6 +13,11 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace guidetrack::store::detail {
@@ -214,28 +219,42 @@ void PackWriter::deflate(std::string_view data) {
     deflateEnd(&z);
 }
 
-std::size_t PackWriter::add(git_object_t type, std::string_view data) {
+std::size_t PackWriter::start(const git_oid& id, bool delta) {
+    std::size_t index = offsets_.size();
     offsets_.push_back(buf_.size());
-    deltas_.push_back(false);
-    header(static_cast<unsigned>(type), data.size());
-    deflate(data);
-    return offsets_.size() - 1;
+    deltas_.push_back(delta);
+    ids_.push_back(id);
+    index_of_.emplace(id, index);
+    return index;
 }
 
-std::size_t PackWriter::add(git_object_t type, std::string_view data, std::size_t base_index,
-                            std::string_view base) {
+std::size_t PackWriter::add(const git_oid& id, git_object_t type, std::string_view data) {
+    if (auto found = index_of_.find(id); found != index_of_.end())
+        return found->second;
+    std::size_t index = start(id, false);
+    header(static_cast<unsigned>(type), data.size());
+    deflate(data);
+    return index;
+}
+
+std::size_t PackWriter::add(const git_oid& id, git_object_t type, std::string_view data,
+                            std::size_t base_index, std::string_view base) {
+    if (auto found = index_of_.find(id); found != index_of_.end())
+        return found->second;
     // A delta must save at least a quarter of the object to be worth the extra read work.
     std::string delta =
         data.size() < 64 ? std::string() : make_delta(base, data, data.size() * 3 / 4);
     if (delta.empty())
-        return add(type, data);
-    return add_delta(type, delta, base_index);
+        return add(id, type, data);
+    return add_delta(id, delta, base_index);
 }
 
-std::size_t PackWriter::add_delta(git_object_t, std::string_view delta, std::size_t base_index) {
-    std::uint64_t offset = buf_.size();
-    offsets_.push_back(offset);
-    deltas_.push_back(true);
+std::size_t PackWriter::add_delta(const git_oid& id, std::string_view delta,
+                                  std::size_t base_index) {
+    if (auto found = index_of_.find(id); found != index_of_.end())
+        return found->second;
+    std::size_t index = start(id, true);
+    std::uint64_t offset = offsets_[index];
     header(6 /* OFS_DELTA */, delta.size());
     std::uint64_t back = offset - offsets_[base_index];
     char enc[16];
@@ -245,11 +264,11 @@ std::size_t PackWriter::add_delta(git_object_t, std::string_view delta, std::siz
         enc[--pos] = static_cast<char>(0x80 | (--back & 0x7f));
     buf_.append(enc + pos, sizeof enc - pos);
     deflate(delta);
-    return offsets_.size() - 1;
+    return index;
 }
 
-std::size_t DeltaChain::add(PackWriter& pack, git_object_t type, std::string data,
-                            const DeltaChain* also) {
+std::size_t DeltaChain::add(PackWriter& pack, const git_oid& id, git_object_t type,
+                            std::string data, const DeltaChain* also) {
     constexpr std::size_t none = SIZE_MAX;
     std::string best;
     const DeltaChain* from = nullptr;
@@ -284,11 +303,11 @@ std::size_t DeltaChain::add(PackWriter& pack, git_object_t type, std::string dat
     }
     std::size_t index;
     if (!from) {
-        index = pack.add(type, data);
+        index = pack.add(id, type, data);
         links_.clear();
         first_depth_ = 0;
     } else {
-        index = pack.add_delta(type, best, from->links_[from_pos].index);
+        index = pack.add_delta(id, best, from->links_[from_pos].index);
         if (from == this) {
             links_.resize(from_pos + 1);
         } else {
@@ -321,33 +340,134 @@ std::size_t geometric_merge_count(const std::vector<std::uintmax_t>& sizes) {
     return k;
 }
 
-Result<std::string> PackWriter::write(git_odb* odb) {
-    if (offsets_.empty())
-        return std::string();
-    auto n = static_cast<std::uint32_t>(offsets_.size());
-    for (int b = 0; b < 4; ++b)
-        buf_[8 + b] = static_cast<char>((n >> (8 * (3 - b))) & 0xff);
+namespace {
+
+void put32(std::string& out, std::uint32_t v) {
+    for (int b = 3; b >= 0; --b)
+        out.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+}
+
+void put64(std::string& out, std::uint64_t v) {
+    put32(out, static_cast<std::uint32_t>(v >> 32));
+    put32(out, static_cast<std::uint32_t>(v & 0xffffffffu));
+}
+
+std::string sha1(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(buf_.data(), buf_.size(), digest, &len, EVP_sha1(), nullptr);
-    buf_.append(reinterpret_cast<const char*>(digest), len);
-    git_odb_writepack* wp = nullptr;
-    int rc = git_odb_write_pack(&wp, odb, nullptr, nullptr);
-    if (rc < 0)
-        return git_failure("writing a pack", rc);
-    git_indexer_progress stats{};
-    rc = wp->append(wp, buf_.data(), buf_.size(), &stats);
-    if (rc >= 0)
-        rc = wp->commit(wp, &stats);
-    wp->free(wp);
-    if (rc < 0)
-        return git_failure("writing a pack", rc);
+    EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha1(), nullptr);
+    return std::string(reinterpret_cast<const char*>(digest), len);
+}
+
+// Writes bytes to a new file made from templ (mkstemp), read-only as git's packs are; the
+// file's name, or an error (and no file).
+Result<std::filesystem::path> write_temporary(const std::filesystem::path& templ,
+                                              std::string_view bytes) {
+    std::string name = templ.string();
+    int fd = ::mkstemp(name.data());
+    if (fd < 0)
+        return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
+                             std::strerror(errno));
+    std::size_t at = 0;
+    while (at < bytes.size()) {
+        ssize_t n = ::write(fd, bytes.data() + at, bytes.size() - at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int err = n < 0 ? errno : EIO;
+            ::close(fd);
+            ::unlink(name.c_str());
+            return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
+                                 std::strerror(err));
+        }
+        at += static_cast<std::size_t>(n);
+    }
+    ::fchmod(fd, 0444);
+    if (::close(fd) != 0) {
+        int err = errno;
+        ::unlink(name.c_str());
+        return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
+                             std::strerror(err));
+    }
+    return std::filesystem::path(name);
+}
+
+} // namespace
+
+Result<std::string> PackWriter::write(git_odb* odb, const std::filesystem::path& pack_dir) {
+    if (offsets_.empty())
+        return std::string();
+    const auto n = static_cast<std::uint32_t>(offsets_.size());
+    for (int b = 0; b < 4; ++b)
+        buf_[8 + b] = static_cast<char>((n >> (8 * (3 - b))) & 0xff);
+    const std::string pack_sum = sha1(buf_);
+    const std::uint64_t end = buf_.size();
+    buf_ += pack_sum;
+
+    // The index, version 2: fan-out by first byte, ids in order, then each entry's CRC-32 and
+    // offset (31 bits, or an index into a table of 64-bit offsets), the pack's checksum, and
+    // the index's own.
+    std::vector<std::uint32_t> order(n);
+    for (std::uint32_t i = 0; i < n; ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return git_oid_cmp(&ids_[a], &ids_[b]) < 0;
+    });
+    std::string idx("\377tOc", 4);
+    put32(idx, 2);
+    std::uint32_t fanout[256] = {};
+    for (const git_oid& id : ids_)
+        ++fanout[id.id[0]];
+    for (std::uint32_t b = 0, total = 0; b < 256; ++b) {
+        total += fanout[b];
+        put32(idx, total);
+    }
+    for (std::uint32_t i : order)
+        idx.append(reinterpret_cast<const char*>(ids_[i].id), GIT_OID_RAWSZ);
+    for (std::uint32_t i : order) {
+        std::uint64_t from = offsets_[i], to = i + 1 < n ? offsets_[i + 1] : end;
+        uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(buf_.data() + from),
+                          static_cast<uInt>(to - from));
+        put32(idx, static_cast<std::uint32_t>(crc));
+    }
+    std::vector<std::uint64_t> large;
+    for (std::uint32_t i : order) {
+        if (offsets_[i] < 0x80000000u) {
+            put32(idx, static_cast<std::uint32_t>(offsets_[i]));
+        } else {
+            put32(idx, 0x80000000u | static_cast<std::uint32_t>(large.size()));
+            large.push_back(offsets_[i]);
+        }
+    }
+    for (std::uint64_t off : large)
+        put64(idx, off);
+    idx += pack_sum;
+    idx += sha1(idx);
+
     static constexpr char kHex[] = "0123456789abcdef";
     std::string name = "pack-";
-    for (unsigned i = 0; i < len; ++i) {
-        name += kHex[digest[i] >> 4];
-        name += kHex[digest[i] & 15];
+    for (unsigned char c : pack_sum) {
+        name += kHex[c >> 4];
+        name += kHex[c & 15];
     }
+    GT_TRY(auto pack_tmp, write_temporary(pack_dir / "tmp_pack_XXXXXX", buf_));
+    auto idx_tmp = write_temporary(pack_dir / "tmp_idx_XXXXXX", idx);
+    if (!idx_tmp.ok()) {
+        ::unlink(pack_tmp.c_str());
+        return idx_tmp.error();
+    }
+    std::error_code ec;
+    std::filesystem::rename(pack_tmp, pack_dir / (name + ".pack"), ec);
+    if (!ec)
+        std::filesystem::rename(*idx_tmp, pack_dir / (name + ".idx"), ec);
+    if (ec) {
+        std::filesystem::remove(pack_tmp, ec);
+        std::filesystem::remove(*idx_tmp, ec);
+        return runtime_error("cannot move a new pack into " + pack_dir.string());
+    }
+    int rc = git_odb_refresh(odb);
+    if (rc < 0)
+        return git_failure("reading the new pack", rc);
     return name + ".pack";
 }
 

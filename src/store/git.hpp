@@ -10,6 +10,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -44,6 +45,18 @@ template <class T, void (*Free)(T*)> struct Deleter {
     }
 };
 template <class T, void (*Free)(T*)> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+// git_oid as a key of unordered containers (the first bytes of a SHA-1 are already uniform).
+struct OidHash {
+    std::size_t operator()(const git_oid& oid) const {
+        std::size_t h;
+        std::memcpy(&h, oid.id, sizeof h);
+        return h;
+    }
+};
+struct OidEq {
+    bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
 
 using RepoPtr = Handle<git_repository, git_repository_free>;
 using OdbPtr = Handle<git_odb, git_odb_free>;

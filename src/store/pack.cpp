@@ -76,17 +76,6 @@ Result<std::vector<git_oid>> read_index_ids(const fs::path& pack) {
     return ids;
 }
 
-struct OidHash {
-    std::size_t operator()(const git_oid& o) const {
-        std::size_t h;
-        std::copy_n(o.id, sizeof h, reinterpret_cast<unsigned char*>(&h));
-        return h;
-    }
-};
-struct OidEq {
-    bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-};
-
 // A lock file held for the duration of a merge, so that two processes never merge at once.
 class MergeLock {
   public:
@@ -173,10 +162,10 @@ Result<void> Store::Impl::flush() {
             git_object_t type = GIT_OBJECT_INVALID;
             if (mempack->read(&data, &len, &type, mempack, &id) < 0)
                 return runtime_error("reading a new object " + oid_hex(id) + " back");
-            pack.add(type, std::string_view(static_cast<const char*>(data), len));
+            pack.add(id, type, std::string_view(static_cast<const char*>(data), len));
             git_odb_backend_data_free(mempack, data);
         }
-        GT_CHECK(pack.write(odb.get()));
+        GT_CHECK(pack.write(odb.get(), path / "objects" / "pack"));
     }
     reset_mempack();
     return {};
@@ -271,7 +260,7 @@ std::vector<TreeEntry> tree_entries(std::string_view bytes) {
 // parent's tree (the previous version of the same file: DeltaChain), or whole.
 // Objects no commit reaches follow, whole. (libgit2's pack builder searched a window of ten
 // candidates for every object, most of a first `check` or an import's CPU.)
-Result<std::string> write_merged_pack(git_odb* odb,
+Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
                                       const std::unordered_set<git_oid, OidHash, OidEq>& ids) {
     struct Commit {
         git_oid id;
@@ -325,7 +314,7 @@ Result<std::string> write_merged_pack(git_odb* odb,
     auto put = [&](const git_oid& id, RawObject raw, const std::string& path, PathState& state,
                    const DeltaChain* also = nullptr) {
         DeltaChain& chain = state[path];
-        chain.add(pack, raw.type, std::move(raw.bytes), also);
+        chain.add(pack, id, raw.type, std::move(raw.bytes), also);
         written.insert(id);
         return &chain;
     };
@@ -373,10 +362,10 @@ Result<std::string> write_merged_pack(git_odb* odb,
         if (written.count(id))
             continue;
         GT_TRY(RawObject raw, read_raw(odb, id));
-        pack.add(raw.type, raw.bytes);
+        pack.add(id, raw.type, raw.bytes);
         written.insert(id);
     }
-    return pack.write(odb);
+    return pack.write(odb, pack_dir);
 }
 
 } // namespace
@@ -410,7 +399,7 @@ Result<void> Store::Impl::maybe_consolidate(bool force) {
         ids.insert(list.begin(), list.end());
     }
     git_odb_refresh(odb.get());
-    GT_TRY(std::string merged, write_merged_pack(odb.get(), ids));
+    GT_TRY(std::string merged, write_merged_pack(odb.get(), path / "objects" / "pack", ids));
 
     std::error_code ec;
     for (const PackFile& p : packs) {

@@ -1182,7 +1182,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
             batch_bytes += bytes.size();
             // text.md mostly repeats the version's original: a second candidate base.
             const DeltaChain* also = name == "text.md" ? &chains["original"] : nullptr;
-            chains[name].add(pack, GIT_OBJECT_BLOB, std::move(bytes), also);
+            chains[name].add(pack, oid, GIT_OBJECT_BLOB, std::move(bytes), also);
             return oid;
         };
 
@@ -1244,11 +1244,11 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
             if (in_pack
                     .insert(std::string(reinterpret_cast<const char*>(tree_oid.id), GIT_OID_RAWSZ))
                     .second)
-                pack.add(GIT_OBJECT_TREE, tree_bytes);
+                pack.add(tree_oid, GIT_OBJECT_TREE, tree_bytes);
             std::string commit_bytes;
             GT_TRY(auto commit_oid, w.commit(tree_oid, parent_commit.get(),
                                              version_message(id, v, number), commit_bytes));
-            pack.add(GIT_OBJECT_COMMIT, commit_bytes);
+            pack.add(commit_oid, GIT_OBJECT_COMMIT, commit_bytes);
             GT_TRY(auto c, r.commit(commit_oid));
             parent_commit = std::move(c);
             new_tip = commit_oid;
@@ -1264,7 +1264,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
         }
         // The batch is complete (or the inputs ended); the next input waits for the next batch.
         if (in_batch > 0) {
-            GT_CHECK(pack.write(impl_->odb.get()));
+            GT_CHECK(pack.write(impl_->odb.get(), impl_->path / "objects" / "pack"));
             impl_->reset_mempack();
             git_odb_refresh(impl_->odb.get());
             GT_CHECK(add_packed_refs(impl_->path, tags));

@@ -129,23 +129,13 @@ class Reachability {
     }
 
   private:
-    struct OidHash {
-        std::size_t operator()(const git_oid& oid) const {
-            std::size_t h;
-            std::memcpy(&h, oid.id, sizeof h);
-            return h;
-        }
-    };
-    struct OidEqual {
-        bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-    };
     struct Walk {
         WalkPtr walk;
-        std::unordered_set<git_oid, OidHash, OidEqual> seen;
+        std::unordered_set<git_oid, store::detail::OidHash, store::detail::OidEq> seen;
         bool done = false;
     };
     git_repository* repo_;
-    std::unordered_map<git_oid, Walk, OidHash, OidEqual> walks_;
+    std::unordered_map<git_oid, Walk, store::detail::OidHash, store::detail::OidEq> walks_;
 };
 
 // Shared by the credentials and push-status callbacks (libgit2 gives them one payload).

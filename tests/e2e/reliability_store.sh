@@ -99,4 +99,20 @@ touch -d '1 minute ago' "$tmp/remote.git/refs/heads/doc.lock" "$tmp/p/refs/remot
 "$gt" sync >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "sync after stale locks"; }
 [ "$(git --git-dir="$tmp/remote.git" rev-parse refs/heads/doc)" = "$(git --git-dir="$tmp/p" rev-parse refs/heads/doc)" ] ||
   fail "doc not pushed after stale locks"
+
+# --- 6: a pack that cannot be written (past the file size limit) leaves the store as it was ---
+mk "$tmp/f"
+refs_before="$(git --git-dir="$tmp/f" for-each-ref)"
+packs_before="$(ls "$tmp/f/objects/pack")"
+head -c 600000 /dev/urandom | base64 -w 76 >"$tmp/big.txt" # about 800 KB, which random text
+# cannot shrink below the 200 KB allowed; with SIGXFSZ ignored, the write fails with EFBIG.
+(trap '' XFSZ; ulimit -f 200; exec "$gt" snapshot doc "$tmp/big.txt" --input-format text) \
+  >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 3 ] || fail "snapshot past the file size limit exits $rc: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "more than one line of error: $(cat "$tmp/err")"
+grep -q "cannot write a pack" "$tmp/err" || fail "the error does not say what failed: $(cat "$tmp/err")"
+[ "$(git --git-dir="$tmp/f" for-each-ref)" = "$refs_before" ] || fail "a ref moved"
+[ "$(ls "$tmp/f/objects/pack")" = "$packs_before" ] || fail "files left in objects/pack"
+"$gt" fsck >/dev/null 2>&1 || fail "fsck after the failed write"
+"$gt" snapshot doc "$tmp/big.txt" --input-format text >/dev/null 2>&1 || fail "snapshot without the limit"
 echo "reliability_store: all checks passed"
