@@ -268,6 +268,49 @@ TEST_CASE("inline Markdown without markup reads as cmark reads it", "[extract][s
     REQUIRE(links > 1000);
 }
 
+TEST_CASE("a block read again by cmark is read as the first time", "[extract][speed]") {
+    // parse_inline_cmark remembers what it read by the text cmark sees: whatever else changes
+    // the result must be part of what it remembers by.
+    auto read = [](const std::string& s, const extract::detail::References& refs, bool links) {
+        extract::detail::TextBuilder tb;
+        tb.text("x ");
+        extract::detail::parse_inline_cmark(s, refs, tb, links);
+        return build(tb);
+    };
+    const extract::detail::References one = {{"r", "https://example.org/one"}};
+    const extract::detail::References two = {{"r", "https://example.org/two"}};
+    const std::string s = "See *the* [guidance][r] and note [^1] now.";
+    Built first = read(s, one, true);
+    CHECK(read(s, one, true) == first);
+    REQUIRE(first.links.size() == 1);
+    CHECK(first.links[0].find("/one") != std::string::npos);
+    // Another definition of the same label: another link.
+    Built other = read(s, two, true);
+    REQUIRE(other.links.size() == 1);
+    CHECK(other.links[0].find("/two") != std::string::npos);
+    // Without links: the same words, no link.
+    Built bare = read(s, one, false);
+    CHECK(bare.text == first.text);
+    CHECK(bare.links.empty());
+    // Another footnote mark in the same place (cmark sees the same stand-in).
+    Built note2 = read("See *the* [guidance][r] and note [^2] now.", one, true);
+    REQUIRE(note2.notes.size() == 1);
+    CHECK(note2.notes[0].ends_with(" 2"));
+    REQUIRE(first.notes.size() == 1);
+    CHECK(first.notes[0].ends_with(" 1"));
+    // Read inside a link, a link of its own is dropped, remembered or not.
+    for (int round = 0; round < 2; ++round) {
+        extract::detail::TextBuilder tb;
+        tb.begin_link("https://example.org/outer");
+        extract::detail::parse_inline_cmark("a [b](<https://example.org/inner>) *c*", one, tb,
+                                            true);
+        tb.end_link();
+        Built b = build(tb);
+        REQUIRE(b.links.size() == 1);
+        CHECK(b.links[0].find("/outer") != std::string::npos);
+    }
+}
+
 TEST_CASE("a block built from pieces is the whole text normalised at once", "[extract][speed]") {
     // TextBuilder normalises each piece alone and decides the spaces at the joins.
     const std::vector<std::string> pieces = {"a",

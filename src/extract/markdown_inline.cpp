@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace guidetrack::extract::detail {
@@ -103,35 +105,88 @@ struct IterFree {
     void operator()(cmark_iter* i) const { cmark_iter_free(i); }
 };
 
-// A text node's literal into out; each U+FDD0 N U+FDD1 stand-in (see kOpen) becomes footnote
-// reference N again.
-void emit_text(std::string_view t, const std::vector<std::string>& marks, TextBuilder& out) {
+// What parse_inline_cmark tells a TextBuilder, recorded. The calls depend only on the text cmark
+// parses (which holds the definitions it uses), the footnote marks and allow_links, so a block
+// seen before (the same paragraph in the next version of a document, in an import or a diff)
+// replays them without cmark.
+struct Op {
+    enum Kind : char { text, footnote, begin_link, end_link } kind;
+    std::string arg;
+};
+using Ops = std::vector<Op>;
+
+void replay(const Ops& ops, TextBuilder& out) {
+    for (const Op& op : ops) {
+        switch (op.kind) {
+        case Op::text:
+            out.text(op.arg);
+            break;
+        case Op::footnote:
+            out.footnote_ref(op.arg);
+            break;
+        case Op::begin_link:
+            out.begin_link(op.arg);
+            break;
+        case Op::end_link:
+            out.end_link();
+            break;
+        }
+    }
+}
+
+// The recorded calls by block, per thread, up to a budget: past it, forgotten all at once.
+class Memo {
+  public:
+    const Ops* find(const std::string& key) const {
+        auto it = map_.find(key);
+        return it == map_.end() ? nullptr : &it->second;
+    }
+    void put(std::string key, Ops ops) {
+        std::size_t size = key.size() + sizeof(Op) * ops.size();
+        for (const Op& op : ops)
+            size += op.arg.size();
+        if (bytes_ + size > kBudget) {
+            map_.clear();
+            bytes_ = 0;
+        }
+        bytes_ += size;
+        map_.emplace(std::move(key), std::move(ops));
+    }
+
+  private:
+    static constexpr std::size_t kBudget = 32u << 20;
+    std::unordered_map<std::string, Ops> map_;
+    std::size_t bytes_ = 0;
+};
+
+thread_local Memo memo;
+
+// A text node's literal; each U+FDD0 N U+FDD1 stand-in (see kOpen) becomes footnote reference
+// N again.
+void emit_text(std::string_view t, const std::vector<std::string>& marks, Ops& out) {
     std::size_t pos = 0;
     while (pos < t.size()) {
         std::size_t open = t.find(kOpen, pos);
         if (open == std::string_view::npos) {
-            out.text(t.substr(pos));
+            out.push_back({Op::text, std::string(t.substr(pos))});
             return;
         }
         std::size_t close = t.find(kClose, open);
         if (close == std::string_view::npos) {
-            out.text(t.substr(pos));
+            out.push_back({Op::text, std::string(t.substr(pos))});
             return;
         }
-        out.text(t.substr(pos, open - pos));
+        out.push_back({Op::text, std::string(t.substr(pos, open - pos))});
         std::string_view n = t.substr(open + kOpen.size(), close - open - kOpen.size());
         std::size_t index = marks.size();
         if (!n.empty() && n.size() < 8 && std::all_of(n.begin(), n.end(), is_digit))
             index = std::stoul(std::string(n));
         if (index < marks.size())
-            out.footnote_ref(marks[index]);
+            out.push_back({Op::footnote, marks[index]});
         pos = close + kClose.size();
     }
 }
 
-// A byte CommonMark's inline rules may act on: no escape, code, emphasis, link, autolink, raw
-// HTML or entity can start without one of these, a line end would be a break, and a control
-// character is something cmark replaces.
 bool markup_byte(char c) {
     auto b = static_cast<unsigned char>(c);
     return b < 0x20 || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
@@ -243,6 +298,18 @@ void parse_inline(std::string_view s, const References& refs, TextBuilder& out, 
 void parse_inline_cmark(std::string_view s, const References& refs, TextBuilder& out,
                         bool allow_links) {
     Prepared p = prepare(s, refs);
+    std::string key = p.source;
+    key.push_back('\0');
+    key.push_back(allow_links ? 'L' : 'T');
+    for (const auto& mark : p.marks) {
+        key.push_back('\0');
+        key += mark;
+    }
+    if (const Ops* seen = memo.find(key)) {
+        replay(*seen, out);
+        return;
+    }
+    Ops ops;
     std::unique_ptr<cmark_node, NodeFree> doc(
         cmark_parse_document(p.source.data(), p.source.size(), CMARK_OPT_DEFAULT));
     if (!doc) {
@@ -262,12 +329,12 @@ void parse_inline_cmark(std::string_view s, const References& refs, TextBuilder&
             if (lead && t.starts_with(kLead))
                 t.remove_prefix(kLead.size());
             lead = false;
-            emit_text(t, p.marks, out);
+            emit_text(t, p.marks, ops);
             break;
         }
         case CMARK_NODE_SOFTBREAK:
         case CMARK_NODE_LINEBREAK:
-            out.text(" ");
+            ops.push_back({Op::text, " "});
             break;
         case CMARK_NODE_LINK:
             if (!allow_links)
@@ -275,16 +342,18 @@ void parse_inline_cmark(std::string_view s, const References& refs, TextBuilder&
             if (ev == CMARK_EVENT_ENTER) {
                 if (in_link++ == 0) {
                     const char* url = cmark_node_get_url(node);
-                    out.begin_link(url ? url : "");
+                    ops.push_back({Op::begin_link, url ? url : ""});
                 }
             } else if (--in_link == 0) {
-                out.end_link();
+                ops.push_back({Op::end_link, {}});
             }
             break;
         default:
             break; // emphasis, images (their alt text is their children), raw HTML: markup only
         }
     }
+    replay(ops, out);
+    memo.put(std::move(key), std::move(ops));
 }
 
 } // namespace guidetrack::extract::detail
