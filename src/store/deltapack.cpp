@@ -274,6 +274,8 @@ std::size_t DeltaChain::add(PackWriter& pack, const git_oid& id, git_object_t ty
     const DeltaChain* from = nullptr;
     std::size_t from_pos = 0;
     auto consider = [&](const DeltaChain& chain, std::size_t pos) {
+        if (!chain.links_[pos].kept)
+            return;
         std::size_t limit = best.empty() ? data.size() * 3 / 4 : best.size();
         std::string delta = make_delta(chain.links_[pos].bytes, data, limit);
         if (!delta.empty()) {
@@ -318,7 +320,14 @@ std::size_t DeltaChain::add(PackWriter& pack, const git_oid& id, git_object_t ty
         }
     }
     type_ = type;
-    links_.push_back({index, std::move(data)});
+    links_.push_back({index, std::move(data), true});
+    // Only the last two versions and the one at half the depth can be bases again: the bytes of
+    // the others go (a chain of a 300 KB document would otherwise hold 15 MB).
+    for (std::size_t i = 0; i + 2 < links_.size(); ++i)
+        if (links_[i].kept && first_depth_ + i != kMaxDeltaDepth / 2) {
+            std::string().swap(links_[i].bytes);
+            links_[i].kept = false;
+        }
     return index;
 }
 

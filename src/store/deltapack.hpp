@@ -95,6 +95,7 @@ class DeltaChain {
     struct Link {
         std::size_t index = 0;
         std::string bytes;
+        bool kept = true; // bytes still held (see add)
     };
     std::vector<Link> links_; // links_[i]: the object at depth first_depth_ + i; back() the latest
     std::size_t first_depth_ = 0;
