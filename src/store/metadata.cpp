@@ -138,10 +138,12 @@ std::string json_text(const ojson& j) {
 }
 
 Trailers read_trailers(const git_commit* commit) {
-    Trailers t;
     const char* msg = git_commit_message(commit);
-    if (!msg)
-        return t;
+    return msg ? read_trailers(std::string_view(msg)) : Trailers{};
+}
+
+Trailers read_trailers(std::string_view msg) {
+    Trailers t;
     bool has_words = false;
     auto take = [&](std::string_view key, std::string_view value) {
         if (key == "Version")
@@ -180,7 +182,7 @@ Trailers read_trailers(const git_commit* commit) {
     // The trailers this store writes (version_message): the last paragraph, from "Document: ",
     // one "Key: value" line each. Read directly (log reads thousands of commits: libgit2's
     // general trailer parser was a tenth of its time); anything else goes to libgit2.
-    std::string_view all(msg);
+    std::string_view all = msg;
     std::size_t block = all.rfind("\n\nDocument: ");
     bool fast = block != std::string_view::npos;
     std::vector<std::pair<std::string_view, std::string_view>> found;
@@ -214,7 +216,7 @@ Trailers read_trailers(const git_commit* commit) {
             take(key, value);
     } else {
         git_message_trailer_array arr{};
-        if (git_message_trailers(&arr, msg) < 0)
+        if (git_message_trailers(&arr, std::string(msg).c_str()) < 0)
             return t;
         for (std::size_t i = 0; i < arr.count; ++i)
             take(arr.trailers[i].key, arr.trailers[i].value);
@@ -223,7 +225,7 @@ Trailers read_trailers(const git_commit* commit) {
     t.info.label = t.version;
     if (has_words && !t.version.empty()) {
         // The note is the paragraph(s) between the subject and the trailers.
-        std::string_view m(msg);
+        std::string_view m = msg;
         std::string marker = "\n\nDocument: ";
         std::size_t subject_end = m.find("\n\n");
         std::size_t trailers_at = m.rfind(marker);

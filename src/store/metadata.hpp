@@ -42,6 +42,8 @@ struct Trailers {
 
 // A commit's trailers, read back from its message.
 Trailers read_trailers(const git_commit* commit);
+// The same from the message itself (a raw commit's text after its headers).
+Trailers read_trailers(std::string_view message);
 
 // The commit message of a version: subject, note, trailers (read back by read_trailers).
 // number: the version's number on its branch (Version-count).

@@ -301,39 +301,75 @@ struct Reader {
             if (git_tree_lookup(&t, repo, git_tree_entry_id(up)) == 0)
                 upgrades.reset(t);
         }
-        while (c && out.size() < limit) {
-            Trailers tr = read_trailers(c.get());
+        // The walk reads each commit's bytes (its first parent and its message) rather than
+        // parsing it as a libgit2 commit (signatures, an object cache entry): log reads thousands.
+        git_odb* raw_odb = nullptr;
+        if (int rc = git_repository_odb(&raw_odb, repo); rc < 0)
+            return git_failure("opening the store's objects", rc);
+        OdbPtr odb(raw_odb);
+        git_oid at = *git_commit_id(c.get());
+        c.reset();
+        while (out.size() < limit) {
+            git_odb_object* raw = nullptr;
+            if (int rc = git_odb_read(&raw, odb.get(), &at); rc < 0)
+                return read_failure("commit " + oid_hex(at), rc);
+            std::unique_ptr<git_odb_object, void (*)(git_odb_object*)> object(raw,
+                                                                              git_odb_object_free);
+            if (git_odb_object_type(raw) != GIT_OBJECT_COMMIT)
+                return runtime_error("the store is damaged: " + oid_hex(at) + " is not a commit");
+            std::string_view bytes(static_cast<const char*>(git_odb_object_data(raw)),
+                                   git_odb_object_size(raw));
+            std::size_t headers_end = bytes.find("\n\n");
+            std::string_view headers = bytes.substr(0, headers_end);
+            std::string_view message = headers_end == std::string_view::npos
+                                           ? std::string_view()
+                                           : bytes.substr(headers_end + 2);
+            while (!message.empty() && message.front() == '\n')
+                message.remove_prefix(1); // as git_commit_message
+            std::optional<git_oid> parent;
+            for (std::size_t pos = 0; pos < headers.size();) {
+                std::size_t eol = headers.find('\n', pos);
+                std::string_view line = headers.substr(
+                    pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+                if (line.size() == 47 && line.starts_with("parent ")) {
+                    git_oid p;
+                    if (git_oid_fromstrn(&p, line.data() + 7, 40) < 0)
+                        return runtime_error("the store is damaged: commit " + oid_hex(at) +
+                                             " names a parent that is not an id");
+                    parent = p;
+                    break; // the first parent
+                }
+                if (eol == std::string_view::npos)
+                    break;
+                pos = eol + 1;
+            }
+            Trailers tr = read_trailers(message);
             if (!tr.version.empty() && !tr.technical && tr.complete) {
                 VersionInfo v = std::move(tr.info);
-                v.commit = oid_hex(*git_commit_id(c.get()));
+                v.commit = oid_hex(at);
                 v.number = tr.count;
                 if (upgrades && git_tree_entry_byname(upgrades.get(), (v.commit + ".md").c_str()))
                     v.technical = true;
                 out.push_back(std::move(v));
             } else if (!tr.version.empty() && !tr.technical) {
-                GT_TRY(auto t, tree(c.get()));
+                GT_TRY(auto cc, commit(at));
+                GT_TRY(auto t, tree(cc.get()));
                 GT_TRY(auto blob, blob_at(t.get(), "version.json"));
                 if (!blob)
-                    return runtime_error("version commit " + oid_hex(*git_commit_id(c.get())) +
-                                         " has no version.json");
+                    return runtime_error("version commit " + oid_hex(at) + " has no version.json");
                 auto j = nlohmann::json::parse(*blob, nullptr, false);
                 if (j.is_discarded() || !j.is_object())
-                    return runtime_error("broken version.json in commit " +
-                                         oid_hex(*git_commit_id(c.get())));
+                    return runtime_error("broken version.json in commit " + oid_hex(at));
                 VersionInfo v = version_from_json(j);
-                v.commit = oid_hex(*git_commit_id(c.get()));
+                v.commit = oid_hex(at);
                 v.number = tr.count;
                 if (upgrades && git_tree_entry_byname(upgrades.get(), (v.commit + ".md").c_str()))
                     v.technical = true;
                 out.push_back(std::move(v));
             }
-            if (git_commit_parentcount(c.get()) == 0)
+            if (!parent)
                 break;
-            git_commit* parent = nullptr;
-            int rc = git_commit_parent(&parent, c.get(), 0);
-            if (rc < 0)
-                return git_failure("walking the history", rc);
-            c.reset(parent);
+            at = *parent;
         }
         return out;
     }
