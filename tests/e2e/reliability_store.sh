@@ -2,7 +2,8 @@
 # Issue 14, items 2-5 and 11, on the built binary: a corrupt ref is listed as damaged (exit 3) and
 # fsck says what to do; labels that look like commit ids or dates are refused and an ambiguous
 # selector lists candidates; sync pulls only documents, refuses to push into a repository that is
-# not a store, and survives stale lock files; fsck removes leftover temporary packs.
+# not a store, and survives stale lock files; fsck removes leftover temporary packs; a pack that
+# cannot be written (past the file size limit) leaves the store as it was.
 # Usage: reliability_store.sh GUIDETRACK_BINARY SOURCE_DIR
 set -uo pipefail
 gt="$1"
