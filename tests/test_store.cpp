@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -375,6 +376,46 @@ TEST_CASE("packs are merged when they accumulate, and nothing is lost", "[store]
     CHECK(s.versions("sample")->size() == static_cast<std::size_t>(n));
     require_fsck(tmp / "store");
     CHECK(git(tmp / "store", "count-objects -v").find("count: 0\n") != std::string::npos);
+}
+
+TEST_CASE("a merge keeps both lines of a history that forks", "[store]") {
+    // Two lines from one commit (a branch made with git, as someone might): each goes on from
+    // the fork point's files, and every object of both stays readable after the merge.
+    TempDir tmp;
+    auto s = make_store(tmp);
+    const std::string base = sample("v1.md");
+    for (int i = 0; i < 8; ++i) {
+        auto req = request("v1.md", "", "");
+        req.original = base + "\nMain line paragraph " + std::to_string(i) + ".\n";
+        REQUIRE(app::snapshot(s, req).ok());
+    }
+    const auto store = tmp / "store";
+    // Three commits on a side line from sample~4, each with its own text.md, packed by git.
+    std::string parent = git(store, "rev-parse sample~4").substr(0, 40);
+    std::vector<std::string> side_texts;
+    for (int i = 0; i < 3; ++i) {
+        std::string text = base + "\nSide line paragraph " + std::to_string(i) + ".\n";
+        side_texts.push_back(text);
+        std::string file = (tmp / ("side" + std::to_string(i) + ".md")).string();
+        std::ofstream(file) << text;
+        std::string blob = git(store, "hash-object -w '" + file + "'").substr(0, 40);
+        auto tree = run_shell("cd '" + store.string() + "' && git --git-dir=. ls-tree " + parent +
+                              " | sed 's/[0-9a-f]\\{40\\}\\ttext.md$/" + blob +
+                              "\\ttext.md/' | git --git-dir=. mktree");
+        REQUIRE(tree.code == 0);
+        parent = git(store, "commit-tree " + tree.out.substr(0, 40) + " -p " + parent +
+                                " -m 'sample: side " + std::to_string(i) + "'")
+                     .substr(0, 40);
+    }
+    git(store, "update-ref refs/heads/side " + parent);
+    git(store, "repack -q"); // the loose objects into a pack of their own
+    REQUIRE(s.consolidate().ok());
+    REQUIRE(s.pack_count() == 1);
+    require_fsck(store);
+    for (int i = 0; i < 3; ++i)
+        CHECK(git(store, "show side~" + std::to_string(2 - i) + ":text.md") == side_texts[i]);
+    CHECK(git(store, "show sample:text.md").find("Main line paragraph 7.") != std::string::npos);
+    CHECK(s.versions("sample")->size() == 8);
 }
 
 TEST_CASE("a merged pack stores each version of a file as a delta of an earlier one", "[store]") {
