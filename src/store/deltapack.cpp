@@ -219,10 +219,9 @@ void PackWriter::deflate(std::string_view data) {
     deflateEnd(&z);
 }
 
-std::size_t PackWriter::start(const git_oid& id, bool delta) {
+std::size_t PackWriter::start(const git_oid& id) {
     std::size_t index = offsets_.size();
     offsets_.push_back(buf_.size());
-    deltas_.push_back(delta);
     ids_.push_back(id);
     index_of_.emplace(id, index);
     return index;
@@ -231,29 +230,17 @@ std::size_t PackWriter::start(const git_oid& id, bool delta) {
 std::size_t PackWriter::add(const git_oid& id, git_object_t type, std::string_view data) {
     if (auto found = index_of_.find(id); found != index_of_.end())
         return found->second;
-    std::size_t index = start(id, false);
+    std::size_t index = start(id);
     header(static_cast<unsigned>(type), data.size());
     deflate(data);
     return index;
-}
-
-std::size_t PackWriter::add(const git_oid& id, git_object_t type, std::string_view data,
-                            std::size_t base_index, std::string_view base) {
-    if (auto found = index_of_.find(id); found != index_of_.end())
-        return found->second;
-    // A delta must save at least a quarter of the object to be worth the extra read work.
-    std::string delta =
-        data.size() < 64 ? std::string() : make_delta(base, data, data.size() * 3 / 4);
-    if (delta.empty())
-        return add(id, type, data);
-    return add_delta(id, delta, base_index);
 }
 
 std::size_t PackWriter::add_delta(const git_oid& id, std::string_view delta,
                                   std::size_t base_index) {
     if (auto found = index_of_.find(id); found != index_of_.end())
         return found->second;
-    std::size_t index = start(id, true);
+    std::size_t index = start(id);
     std::uint64_t offset = offsets_[index];
     header(6 /* OFS_DELTA */, delta.size());
     std::uint64_t back = offset - offsets_[base_index];

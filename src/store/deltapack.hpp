@@ -46,16 +46,9 @@ class PackWriter {
     // Adds object id (its type and bytes) whole; returns its index in the pack. An id already
     // in the pack is not added again: its index is returned.
     std::size_t add(const git_oid& id, git_object_t type, std::string_view data);
-    // Adds an object as a delta against the earlier object base_index (whose bytes are base),
-    // or whole when the delta would not save enough; returns its index.
-    std::size_t add(const git_oid& id, git_object_t type, std::string_view data,
-                    std::size_t base_index, std::string_view base);
     // Adds an object as the given delta (make_delta's) against the earlier object base_index.
     std::size_t add_delta(const git_oid& id, std::string_view delta, std::size_t base_index);
-    // Whether object index was stored as a delta.
-    bool is_delta(std::size_t index) const { return deltas_[index]; }
-    std::size_t count() const { return offsets_.size(); }
-    std::size_t bytes() const { return buf_.size(); }
+    bool contains(const git_oid& id) const { return index_of_.count(id) != 0; }
     // Finishes the pack and writes it into pack_dir (the store's objects/pack) with its index
     // (.idx, version 2), both first under temporary names, the pack moved into place before
     // the index (a reader takes a pack only once its index is there); then tells odb. Returns
@@ -65,12 +58,11 @@ class PackWriter {
     Result<std::string> write(git_odb* odb, const std::filesystem::path& pack_dir);
 
   private:
-    std::size_t start(const git_oid& id, bool delta);
+    std::size_t start(const git_oid& id);
     void header(unsigned type, std::size_t size);
     void deflate(std::string_view data);
     std::string buf_;
     std::vector<std::uint64_t> offsets_;
-    std::vector<bool> deltas_;
     std::vector<git_oid> ids_;
     std::unordered_map<git_oid, std::size_t, OidHash, OidEq> index_of_;
 };
@@ -89,7 +81,6 @@ class DeltaChain {
     // Adds data to pack; returns its index in the pack.
     std::size_t add(PackWriter& pack, const git_oid& id, git_object_t type, std::string data,
                     const DeltaChain* also = nullptr);
-    bool empty() const { return links_.empty(); }
 
   private:
     struct Link {

@@ -310,22 +310,20 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
     // What a line of history last stored at each path: the base for the next version there.
     using PathState = std::unordered_map<std::string, DeltaChain>;
     PackWriter pack;
-    std::unordered_set<git_oid, OidHash, OidEq> written;
     auto put = [&](const git_oid& id, RawObject raw, const std::string& path, PathState& state,
                    const DeltaChain* also = nullptr) {
         DeltaChain& chain = state[path];
         chain.add(pack, id, raw.type, std::move(raw.bytes), also);
-        written.insert(id);
         return &chain;
     };
     // The objects of a tree not yet written, depth first; trees already written (unchanged since
     // the parent) are not entered again.
     auto put_tree = [&](const git_oid& root, PathState& state) -> Result<void> {
-        std::vector<std::pair<git_oid, std::string>> todo{{root, ""}};
-        while (!todo.empty()) {
-            auto [tree_id, prefix] = std::move(todo.back());
-            todo.pop_back();
-            if (!ids.count(tree_id) || written.count(tree_id))
+        std::vector<std::pair<git_oid, std::string>> pending{{root, ""}}; // tree, its path
+        while (!pending.empty()) {
+            auto [tree_id, prefix] = std::move(pending.back());
+            pending.pop_back();
+            if (!ids.count(tree_id) || pack.contains(tree_id))
                 continue;
             GT_TRY(RawObject tree, read_raw(odb, tree_id));
             std::vector<TreeEntry> entries = tree_entries(tree.bytes);
@@ -334,8 +332,8 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
             for (auto& e : entries) {
                 std::string path = prefix + "/" + e.name;
                 if (e.tree) {
-                    todo.emplace_back(e.id, std::move(path));
-                } else if (ids.count(e.id) && !written.count(e.id)) {
+                    pending.emplace_back(e.id, std::move(path));
+                } else if (ids.count(e.id) && !pack.contains(e.id)) {
                     GT_TRY(RawObject blob, read_raw(odb, e.id));
                     previous = put(e.id, std::move(blob), path, state, previous);
                 }
@@ -359,11 +357,10 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
     std::sort(others.begin(), others.end(),
               [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
     for (const git_oid& id : others) {
-        if (written.count(id))
+        if (pack.contains(id))
             continue;
         GT_TRY(RawObject raw, read_raw(odb, id));
         pack.add(id, raw.type, raw.bytes);
-        written.insert(id);
     }
     return pack.write(odb, pack_dir);
 }

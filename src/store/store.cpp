@@ -1195,7 +1195,6 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
         std::map<std::string, DeltaChain> chains;
         std::vector<std::pair<std::string, git_oid>> tags;
         std::unordered_set<std::string> batch_labels;
-        std::unordered_set<std::string> in_pack; // raw ids of the objects in the pack
         std::size_t in_batch = 0, batch_bytes = 0;
         git_oid new_tip = *tip;
         std::optional<VersionInfo> batch_last;
@@ -1212,8 +1211,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
             int rc = git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB);
             if (rc < 0)
                 return git_failure("hashing an object", rc);
-            std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
-            if (!in_pack.insert(key).second)
+            if (pack.contains(oid))
                 return oid; // the same bytes again (text.md = original, a revert): stored once
             batch_bytes += bytes.size();
             // text.md mostly repeats the version's original: a second candidate base.
@@ -1277,10 +1275,7 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
             GT_CHECK(w.put(tb, "version.json", version_blob));
             std::string tree_bytes = Writer::tree_bytes(tb);
             GT_TRY(auto tree_oid, w.object(GIT_OBJECT_TREE, tree_bytes.data(), tree_bytes.size()));
-            if (in_pack
-                    .insert(std::string(reinterpret_cast<const char*>(tree_oid.id), GIT_OID_RAWSZ))
-                    .second)
-                pack.add(tree_oid, GIT_OBJECT_TREE, tree_bytes);
+            pack.add(tree_oid, GIT_OBJECT_TREE, tree_bytes); // once, if the tree repeats
             std::string commit_bytes;
             GT_TRY(auto commit_oid, w.commit(tree_oid, parent_commit.get(),
                                              version_message(id, v, number), commit_bytes));
@@ -1302,7 +1297,6 @@ Result<ImportResult> Store::import(std::string_view id_view, const ImportSource&
         if (in_batch > 0) {
             GT_CHECK(pack.write(impl_->odb.get(), impl_->path / "objects" / "pack"));
             impl_->reset_mempack();
-            git_odb_refresh(impl_->odb.get());
             GT_CHECK(add_packed_refs(impl_->path, tags));
             git_reference* ref = nullptr;
             int rc = git_reference_create_matching(&ref, impl_->repo.get(), branch_ref(id).c_str(),
