@@ -137,6 +137,34 @@ std::string json_text(const ojson& j) {
     return j.dump(2) + "\n";
 }
 
+std::optional<CommitFields> parse_commit(std::string_view bytes) {
+    CommitFields fields;
+    bool tree = false;
+    while (!bytes.empty()) {
+        std::size_t eol = bytes.find('\n');
+        std::string_view line = bytes.substr(0, eol);
+        bytes = eol == std::string_view::npos ? std::string_view() : bytes.substr(eol + 1);
+        if (line.empty())
+            break; // the message follows
+        if (line.starts_with("tree ") && line.size() == 45) {
+            if (git_oid_fromstrn(&fields.tree, line.data() + 5, 40) < 0)
+                return std::nullopt;
+            tree = true;
+        } else if (line.starts_with("parent ") && line.size() == 47 && !fields.parent) {
+            git_oid parent;
+            if (git_oid_fromstrn(&parent, line.data() + 7, 40) < 0)
+                return std::nullopt;
+            fields.parent = parent;
+        }
+    }
+    if (!tree)
+        return std::nullopt;
+    while (!bytes.empty() && bytes.front() == '\n')
+        bytes.remove_prefix(1);
+    fields.message = bytes;
+    return fields;
+}
+
 Trailers read_trailers(const git_commit* commit) {
     const char* msg = git_commit_message(commit);
     return msg ? read_trailers(std::string_view(msg)) : Trailers{};

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,17 @@ struct Trailers {
     VersionInfo info;      // label, dates, source, format, size, sha256, words, note, tool
     std::size_t count = 0; // Version-count: versions up to and including this one (0: unknown)
 };
+
+// A commit's tree, first parent and message, read from its bytes ("tree HEX\nparent HEX\n...
+// \n\nMESSAGE"; the message without leading newlines, as git_commit_message gives it); nullopt
+// when there is no valid tree line or a parent line is not an id. For walks over thousands of
+// commits (log, merges), where parsing each as a libgit2 commit costs more than reading it.
+struct CommitFields {
+    git_oid tree{};
+    std::optional<git_oid> parent;
+    std::string_view message; // into the bytes given
+};
+std::optional<CommitFields> parse_commit(std::string_view bytes);
 
 // A commit's trailers, read back from its message.
 Trailers read_trailers(const git_commit* commit);

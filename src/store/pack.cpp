@@ -10,6 +10,7 @@
 // deleted afterwards, so a pack written meanwhile by a concurrent snapshot is never lost.
 #include "store/deltapack.hpp"
 #include "store/git.hpp"
+#include "store/metadata.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -196,39 +197,6 @@ Result<RawObject> read_raw(git_odb* odb, const git_oid& id) {
     return raw;
 }
 
-// A commit's tree and first parent, read from its bytes ("tree HEX\nparent HEX\n...").
-struct CommitLinks {
-    git_oid tree{};
-    std::optional<git_oid> parent;
-};
-
-std::optional<CommitLinks> commit_links(std::string_view bytes) {
-    CommitLinks links;
-    bool tree = false;
-    while (!bytes.empty()) {
-        std::size_t eol = bytes.find('\n');
-        std::string_view line = bytes.substr(0, eol);
-        if (line.empty())
-            break;
-        if (line.starts_with("tree ") && line.size() == 45) {
-            if (git_oid_fromstrn(&links.tree, line.data() + 5, 40) < 0)
-                return std::nullopt;
-            tree = true;
-        } else if (line.starts_with("parent ") && line.size() == 47 && !links.parent) {
-            git_oid parent;
-            if (git_oid_fromstrn(&parent, line.data() + 7, 40) < 0)
-                return std::nullopt;
-            links.parent = parent;
-        }
-        if (eol == std::string_view::npos)
-            break;
-        bytes.remove_prefix(eol + 1);
-    }
-    if (!tree)
-        return std::nullopt;
-    return links;
-}
-
 // The entries of a tree's bytes ("MODE NAME\0" and 20 bytes of id each): name, id, is a tree.
 struct TreeEntry {
     std::string name;
@@ -265,7 +233,8 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
     struct Commit {
         git_oid id;
         std::string bytes;
-        CommitLinks links;
+        git_oid tree;
+        std::optional<git_oid> parent;
     };
     std::vector<Commit> commits;
     std::unordered_map<git_oid, std::size_t, OidHash, OidEq> commit_at;
@@ -281,19 +250,19 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
             continue;
         }
         GT_TRY(RawObject raw, read_raw(odb, id));
-        auto links = commit_links(raw.bytes);
-        if (!links) {
+        auto fields = parse_commit(raw.bytes);
+        if (!fields) {
             others.push_back(id);
             continue;
         }
         commit_at[id] = commits.size();
-        commits.push_back({id, std::move(raw.bytes), *links});
+        commits.push_back({id, std::move(raw.bytes), fields->tree, fields->parent});
     }
     // Children by parent, within the merge; roots are the commits whose parent is elsewhere.
     std::vector<std::vector<std::size_t>> children(commits.size());
     std::vector<std::size_t> roots;
     for (std::size_t i = 0; i < commits.size(); ++i) {
-        const auto& parent = commits[i].links.parent;
+        const auto& parent = commits[i].parent;
         auto found = parent ? commit_at.find(*parent) : commit_at.end();
         if (found != commit_at.end())
             children[found->second].push_back(i);
@@ -349,7 +318,7 @@ Result<std::string> write_merged_pack(git_odb* odb, const fs::path& pack_dir,
         stack.pop_back();
         Commit& c = commits[at];
         put(c.id, RawObject{GIT_OBJECT_COMMIT, std::move(c.bytes)}, "commit", state);
-        GT_CHECK(put_tree(c.links.tree, state));
+        GT_CHECK(put_tree(c.tree, state));
         const auto& kids = children[at];
         for (std::size_t k = kids.size(); k-- > 0;)
             stack.emplace_back(kids[k], k == 0 ? std::move(state) : state);

@@ -317,33 +317,12 @@ struct Reader {
                                                                               git_odb_object_free);
             if (git_odb_object_type(raw) != GIT_OBJECT_COMMIT)
                 return runtime_error("the store is damaged: " + oid_hex(at) + " is not a commit");
-            std::string_view bytes(static_cast<const char*>(git_odb_object_data(raw)),
-                                   git_odb_object_size(raw));
-            std::size_t headers_end = bytes.find("\n\n");
-            std::string_view headers = bytes.substr(0, headers_end);
-            std::string_view message = headers_end == std::string_view::npos
-                                           ? std::string_view()
-                                           : bytes.substr(headers_end + 2);
-            while (!message.empty() && message.front() == '\n')
-                message.remove_prefix(1); // as git_commit_message
-            std::optional<git_oid> parent;
-            for (std::size_t pos = 0; pos < headers.size();) {
-                std::size_t eol = headers.find('\n', pos);
-                std::string_view line = headers.substr(
-                    pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-                if (line.size() == 47 && line.starts_with("parent ")) {
-                    git_oid p;
-                    if (git_oid_fromstrn(&p, line.data() + 7, 40) < 0)
-                        return runtime_error("the store is damaged: commit " + oid_hex(at) +
-                                             " names a parent that is not an id");
-                    parent = p;
-                    break; // the first parent
-                }
-                if (eol == std::string_view::npos)
-                    break;
-                pos = eol + 1;
-            }
-            Trailers tr = read_trailers(message);
+            auto fields = parse_commit(std::string_view(
+                static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw)));
+            if (!fields)
+                return runtime_error("the store is damaged: commit " + oid_hex(at) +
+                                     " cannot be read (no tree, or a parent that is not an id)");
+            Trailers tr = read_trailers(fields->message);
             if (!tr.version.empty() && !tr.technical && tr.complete) {
                 VersionInfo v = std::move(tr.info);
                 v.commit = oid_hex(at);
@@ -367,9 +346,9 @@ struct Reader {
                     v.technical = true;
                 out.push_back(std::move(v));
             }
-            if (!parent)
+            if (!fields->parent)
                 break;
-            at = *parent;
+            at = *fields->parent;
         }
         return out;
     }
