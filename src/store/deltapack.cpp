@@ -364,19 +364,11 @@ Result<std::filesystem::path> write_temporary(const std::filesystem::path& templ
     if (fd < 0)
         return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
                              std::strerror(errno));
-    std::size_t at = 0;
-    while (at < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + at, bytes.size() - at);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int err = n < 0 ? errno : EIO;
-            ::close(fd);
-            ::unlink(name.c_str());
-            return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
-                                 std::strerror(err));
-        }
-        at += static_cast<std::size_t>(n);
+    if (int err = write_all(fd, bytes); err != 0) {
+        ::close(fd);
+        ::unlink(name.c_str());
+        return runtime_error("cannot write a pack in " + templ.parent_path().string() + ": " +
+                             std::strerror(err));
     }
     ::fchmod(fd, 0444);
     if (::close(fd) != 0) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guidetrack::store::detail {
@@ -112,6 +113,10 @@ std::vector<std::string> branch_names_on_disk(const std::filesystem::path& store
 // progress is never touched. Names of removed files go to *removed when given.
 constexpr std::chrono::minutes kLeftoverAge{5};
 void remove_leftover_packs(const std::filesystem::path& store, std::vector<std::string>* removed);
+
+// Writes all of bytes to fd (again after a short write or EINTR): 0, or the errno that stopped
+// it (EIO for a write that wrote nothing).
+int write_all(int fd, std::string_view bytes);
 
 // 4 to 40 lower-case hex digits: what a (short) commit id looks like (validate.cpp).
 bool looks_like_commit_id(std::string_view s);

@@ -13,6 +13,7 @@
 #include "store/metadata.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -409,6 +410,18 @@ std::size_t Store::pack_count() const {
 } // namespace guidetrack::store
 
 namespace guidetrack::store::detail {
+
+int write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? errno : EIO;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
 
 void remove_leftover_packs(const std::filesystem::path& store, std::vector<std::string>* removed) {
     namespace fs = std::filesystem;

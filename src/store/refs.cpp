@@ -144,10 +144,10 @@ Result<RefOutcome> write_refs(const fs::path& store, const std::vector<RefUpdate
     }
     for (std::size_t i = 0; i < updates.size(); ++i) {
         std::string line = oid_hex(updates[i].to) + "\n";
-        ssize_t n = ::write(held[i].fd, line.data(), line.size());
+        bool written = write_all(held[i].fd, line) == 0;
         bool closed = ::close(held[i].fd) == 0;
         held[i].fd = -1;
-        if (n != static_cast<ssize_t>(line.size()) || !closed) {
+        if (!written || !closed) {
             release();
             return runtime_error("cannot write " + held[i].lock.string());
         }

@@ -1,5 +1,7 @@
 #include "guidetrack/store/state.hpp"
 
+#include "store/git.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -52,18 +54,10 @@ Result<void> write_state(const Store& store, std::string_view name, std::string_
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return runtime_error("cannot write '" + tmp + "': " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int e = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return runtime_error("cannot write '" + tmp + "': " + std::strerror(e));
-        }
-        done += static_cast<std::size_t>(n);
+    if (int e = detail::write_all(fd, content); e != 0) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return runtime_error("cannot write '" + tmp + "': " + std::strerror(e));
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         ::unlink(tmp.c_str());

@@ -1097,13 +1097,7 @@ Result<void> add_packed_refs(const fs::path& store,
     std::string out = header;
     for (const auto& e : entries)
         out += e.second;
-    for (std::size_t at = 0; at < out.size();) {
-        ssize_t n = ::write(fd, out.data() + at, out.size() - at);
-        if (n < 0)
-            return fail("writing " + lock.string() + " failed");
-        at += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0)
+    if (write_all(fd, out) != 0 || ::fsync(fd) != 0)
         return fail("writing " + lock.string() + " failed");
     ::close(fd);
     std::error_code ec;
